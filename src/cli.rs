@@ -1,0 +1,349 @@
+//! The command line: parses arguments, runs a command, prints diagnostics and
+//! chooses the exit code (0 ok, 1 problems in the site, 2 usage errors).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use crate::config::{Config, Overrides, CONFIG_FILE};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::pipeline::{self, Mode};
+use crate::scaffold;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mendbook",
+    version,
+    about = "Build static sites of recovery guides and decision trees",
+    long_about = "mendbook turns markdown guides and YAML decision trees into a static site \
+                  that works on GitHub Pages or any static host.",
+    after_help = "Examples:\n  mendbook init my-guides     Create a new site\n  mendbook build              Build the site in this folder into public/\n  mendbook check              Check links and content without writing anything"
+)]
+struct Cli {
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more about what happens
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site into its build directory
+    #[command(
+        after_help = "Examples:\n  mendbook build\n  mendbook build --base-url https://example.github.io/recovery/\n  mendbook build --root path/to/site --out /tmp/site --drafts"
+    )]
+    Build(BuildArgs),
+    /// Check everything a build checks, without writing anything
+    #[command(after_help = "Examples:\n  mendbook check\n  mendbook check --root path/to/site")]
+    Check(SiteArgs),
+    /// Create a new site, with a home page, a section and a first guide
+    #[command(
+        after_help = "Examples:\n  mendbook init\n  mendbook init my-guides\n\nExisting files are never overwritten."
+    )]
+    Init {
+        /// Folder to create the site in (default: the current folder)
+        dir: Option<PathBuf>,
+    },
+    /// Create a new content file
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum NewCommand {
+    /// Create a guide with its front matter filled in
+    #[command(
+        after_help = "Examples:\n  mendbook new guide recover/say-sorry.md\n  mendbook new guide \"prevent/ask for help\"\n\nPATH is relative to the content folder; `.md` is added if missing."
+    )]
+    Guide {
+        /// Where to create it, relative to the content folder
+        path: PathBuf,
+        #[command(flatten)]
+        site: RootArg,
+    },
+}
+
+#[derive(Args, Debug)]
+struct RootArg {
+    /// The site's folder (default: the nearest folder upwards holding book.toml)
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct SiteArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Args, Debug)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The URL the site is published at, overriding `[site] base-url`
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Where to write the site, overriding `[build] build-dir`
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+/// How output looks: colour only on a terminal, and never with NO_COLOR.
+struct Printer {
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+}
+
+impl Printer {
+    fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        for d in diagnostics {
+            if self.quiet && d.severity == Severity::Warning {
+                continue;
+            }
+            let mut out = String::new();
+            let shown = Shown::new(d);
+            if handler.render_report(&mut out, &shown).is_err() {
+                out = d.to_string();
+            }
+            eprintln!("{}", out.trim_end());
+            eprintln!();
+        }
+    }
+
+    fn info(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            println!("{}", msg.as_ref());
+        }
+    }
+
+    fn detail(&self, msg: impl AsRef<str>) {
+        if self.verbose {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+}
+
+/// A diagnostic dressed for miette's renderer.
+#[derive(Debug)]
+struct Shown<'a> {
+    d: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+    heading: String,
+}
+
+impl<'a> Shown<'a> {
+    fn new(d: &'a Diagnostic) -> Self {
+        let source = d.location.as_ref().and_then(|(file, _)| {
+            (!file.text.is_empty())
+                .then(|| NamedSource::new(file.name.display().to_string(), file.text.to_string()))
+        });
+        // The first line says where, so it can be read (and clicked) without the snippet.
+        let heading = match d.position() {
+            Some(pos) => format!("{pos}: {}", d.message),
+            None => d.message.clone(),
+        };
+        Shown { d, source, heading }
+    }
+}
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.heading)
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl miette::Diagnostic for Shown<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let (_, span) = self.d.location.as_ref()?;
+        let len = span.len().max(1);
+        let label = LabeledSpan::new_primary_with_span(self.d.label.clone(), (span.start, len));
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// Runs mendbook with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let printer = Printer {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color,
+    };
+    match run(cli.command, &printer) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diagnostics) => {
+            printer.diagnostics(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            if errors > 0 {
+                eprintln!(
+                    "error: stopped with {errors} {}; nothing was written",
+                    if errors == 1 { "error" } else { "errors" }
+                );
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn find_site(root: Option<&Path>) -> Result<PathBuf, Vec<Diagnostic>> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        vec![Diagnostic::error(format!(
+            "cannot read the current folder: {e}"
+        ))]
+    })?;
+    match root {
+        Some(dir) => {
+            let dir = cwd.join(dir);
+            if dir.join(CONFIG_FILE).is_file() {
+                Ok(dir)
+            } else {
+                Err(vec![Diagnostic::error(format!(
+                    "there is no {CONFIG_FILE} in `{}`",
+                    dir.display()
+                ))
+                .help("point --root at the folder holding book.toml, or run `mendbook init` there")])
+            }
+        }
+        None => Config::find_root(&cwd).ok_or_else(|| {
+            vec![Diagnostic::error(format!(
+                "no {CONFIG_FILE} in `{}` or any folder above it",
+                cwd.display()
+            ))
+            .help("run this inside a mendbook site, pass --root DIR, or create a site with `mendbook init`")]
+        }),
+    }
+}
+
+fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
+    match command {
+        Command::Build(args) => {
+            let root = find_site(args.site.root.root.as_deref())?;
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let overrides = Overrides {
+                base_url: args.base_url,
+                build_dir: args.out.map(|o| cwd.join(o)),
+                drafts: args.site.drafts,
+            };
+            let config = Config::load(&root, &overrides)?;
+            printer.detail(format!("site: {}", root.display()));
+            let out_dir = config.build_dir.clone();
+            let report = pipeline::build(config, Mode::Build)?;
+            printer.diagnostics(&report.warnings);
+            let w = &report.write;
+            let shown = out_dir.strip_prefix(&cwd).unwrap_or(&out_dir);
+            printer.info(format!(
+                "Built {} pages in {} into {}/ ({} files written, {} unchanged, {} removed)",
+                report.pages,
+                format_duration(report.elapsed),
+                shown.display(),
+                w.written,
+                w.unchanged,
+                w.removed
+            ));
+            Ok(())
+        }
+        Command::Check(args) => {
+            let root = find_site(args.root.root.as_deref())?;
+            let overrides = Overrides {
+                drafts: args.drafts,
+                ..Overrides::default()
+            };
+            let config = Config::load(&root, &overrides)?;
+            let report = pipeline::build(config, Mode::Check)?;
+            printer.diagnostics(&report.warnings);
+            let warnings = report.warnings.len();
+            printer.info(format!(
+                "Checked {} pages in {}: no errors{}",
+                report.pages,
+                format_duration(report.elapsed),
+                if warnings > 0 {
+                    format!(", {warnings} warnings")
+                } else {
+                    String::new()
+                }
+            ));
+            Ok(())
+        }
+        Command::Init { dir } => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let dir = cwd.join(dir.unwrap_or_else(|| PathBuf::from(".")));
+            let outcome = scaffold::init(&dir).map_err(|e| vec![e])?;
+            for path in &outcome.created {
+                printer.info(format!("created  {}", path.display()));
+            }
+            for path in &outcome.kept {
+                printer.info(format!("kept     {} (already there)", path.display()));
+            }
+            printer.info(format!(
+                "\nYour site is ready. Next:\n  cd {}\n  mendbook build",
+                dir.strip_prefix(&cwd).unwrap_or(&dir).display()
+            ));
+            Ok(())
+        }
+        Command::New(NewCommand::Guide { path, site }) => {
+            let root = find_site(site.root.as_deref())?;
+            let config = Config::load(&root, &Overrides::default())?;
+            let created = scaffold::new_guide(&config, &path).map_err(|e| vec![e])?;
+            printer.info(format!(
+                "created {}",
+                created.strip_prefix(&root).unwrap_or(&created).display()
+            ));
+            Ok(())
+        }
+    }
+}
+
+fn format_duration(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}

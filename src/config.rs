@@ -1,0 +1,379 @@
+//! `book.toml`: the site's configuration, read and checked.
+//!
+//! Unknown keys outside `[extra]` are errors that point at the key and suggest
+//! the closest valid one, so a typo never silently falls back to a default.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+
+/// The configuration file's name, also how the site root is recognised.
+pub const CONFIG_FILE: &str = "book.toml";
+
+/// Keys each table may hold; `extra` is free-form.
+const SCHEMA: &[(&str, &[&str])] = &[
+    ("book", &["title", "description", "authors", "language"]),
+    ("build", &["content-dir", "build-dir", "theme", "drafts"]),
+    ("site", &["base-url", "cname"]),
+    ("extra", &[]),
+];
+
+#[derive(Debug, Default, Deserialize)]
+struct RawConfig {
+    #[serde(default)]
+    book: RawBook,
+    #[serde(default)]
+    build: RawBuild,
+    #[serde(default)]
+    site: RawSite,
+    #[serde(default)]
+    extra: Option<toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawBook {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    language: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RawBuild {
+    content_dir: Option<String>,
+    build_dir: Option<String>,
+    theme: Option<String>,
+    drafts: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RawSite {
+    base_url: Option<String>,
+    cname: Option<String>,
+}
+
+/// Where the site is published: scheme and host, and the path prefix
+/// (`/recovery/` for a GitHub Pages project site, `/` at a domain root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://example.github.io`, no trailing slash.
+    pub origin: String,
+    /// Always starts and ends with `/`.
+    pub prefix: String,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| format!("`{url}` is not an absolute URL (it needs https://)"))?;
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("`{url}` must start with http:// or https://"));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() {
+            return Err(format!("`{url}` has no host name"));
+        }
+        if path.contains(['?', '#']) {
+            return Err(format!("`{url}` must not have a query or fragment"));
+        }
+        let trimmed = path.trim_matches('/');
+        let prefix = if trimmed.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{trimmed}/")
+        };
+        Ok(BaseUrl {
+            origin: format!("{scheme}://{host}"),
+            prefix,
+        })
+    }
+
+    /// The absolute URL of a site path.
+    pub fn absolute(&self, path: &crate::paths::SitePath) -> String {
+        format!("{}{}{}", self.origin, self.prefix, path.as_str())
+    }
+}
+
+/// The checked configuration of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The directory holding book.toml.
+    pub root: PathBuf,
+    pub title: String,
+    pub description: Option<String>,
+    pub authors: Vec<String>,
+    pub language: String,
+    pub content_dir: PathBuf,
+    pub build_dir: PathBuf,
+    pub theme: String,
+    pub drafts: bool,
+    pub base_url: Option<BaseUrl>,
+    pub cname: Option<String>,
+    /// `[extra]`, handed to templates as `config.extra`.
+    pub extra: serde_json::Value,
+    /// The text of book.toml, so later stages can point into it.
+    pub source: SourceFile,
+}
+
+/// Overrides from the command line, applied after book.toml is read.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub build_dir: Option<PathBuf>,
+    pub drafts: bool,
+}
+
+impl Config {
+    /// Finds the site root: `start` itself or its nearest ancestor holding book.toml.
+    pub fn find_root(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            .map(Path::to_path_buf)
+    }
+
+    /// Reads and checks `root/book.toml`. All problems are returned at once.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => crate::content::normalise_text(&t),
+                Err(_) => {
+                    return Err(vec![Diagnostic::error(format!(
+                        "{} is not valid UTF-8 text",
+                        path.display()
+                    ))])
+                }
+            },
+            Err(e) => {
+                return Err(vec![Diagnostic::error(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                ))])
+            }
+        };
+        Config::parse(root, &text, overrides)
+    }
+
+    /// Checks book.toml's text; `root` is where relative directories start.
+    pub fn parse(
+        root: &Path,
+        text: &str,
+        overrides: &Overrides,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let file = SourceFile::new(CONFIG_FILE, text);
+        let mut errors = Vec::new();
+
+        match DeTable::parse(text) {
+            Ok(table) => check_keys(&file, table.get_ref(), &mut errors),
+            Err(e) => {
+                errors.push(toml_error(&file, &e));
+                return Err(errors);
+            }
+        }
+
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                errors.push(toml_error(&file, &e));
+                return Err(errors);
+            }
+        };
+
+        let title = match raw.book.title {
+            Some(t) if !t.trim().is_empty() => t,
+            _ => {
+                let span = find_table(text, "book").unwrap_or(0..0);
+                errors.push(
+                    Diagnostic::error("book.toml needs a title: `title` under `[book]`")
+                        .at(&file, span)
+                        .help("add `title = \"My guides\"` under `[book]`"),
+                );
+                String::new()
+            }
+        };
+
+        let base_url_text = overrides.base_url.clone().or(raw.site.base_url);
+        let base_url = match base_url_text {
+            Some(url) => match BaseUrl::parse(&url) {
+                Ok(b) => Some(b),
+                Err(msg) => {
+                    let mut d = Diagnostic::error(format!("invalid base-url: {msg}"));
+                    if overrides.base_url.is_none() {
+                        d = d.at(&file, find_key(text, "base-url").unwrap_or(0..0));
+                    }
+                    errors.push(d.help("for example `https://example.github.io/recovery/`"));
+                    None
+                }
+            },
+            None => None,
+        };
+
+        let content_dir = root.join(raw.build.content_dir.as_deref().unwrap_or("content"));
+        let build_dir = match &overrides.build_dir {
+            Some(dir) => dir.clone(),
+            None => root.join(raw.build.build_dir.as_deref().unwrap_or("public")),
+        };
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let extra = raw
+            .extra
+            .map(|t| serde_json::to_value(t).unwrap_or_default())
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+        Ok(Config {
+            root: root.to_path_buf(),
+            title,
+            description: raw.book.description,
+            authors: raw.book.authors,
+            language: raw.book.language.unwrap_or_else(|| "en".to_string()),
+            content_dir,
+            build_dir,
+            theme: raw.build.theme.unwrap_or_else(|| "default".to_string()),
+            drafts: overrides.drafts || raw.build.drafts.unwrap_or(false),
+            base_url,
+            cname: raw.site.cname.filter(|c| !c.trim().is_empty()),
+            extra,
+            source: file,
+        })
+    }
+
+    /// The span of a key in book.toml, for diagnostics raised by later stages.
+    pub fn key_span(&self, key: &str) -> std::ops::Range<usize> {
+        find_key(&self.source.text, key).unwrap_or(0..0)
+    }
+}
+
+fn check_keys(file: &SourceFile, top: &DeTable<'_>, errors: &mut Vec<Diagnostic>) {
+    let tables: Vec<&str> = SCHEMA.iter().map(|(t, _)| *t).collect();
+    for (key, value) in top.iter() {
+        let name = key.get_ref().as_ref();
+        let Some((_, keys)) = SCHEMA.iter().find(|(t, _)| *t == name) else {
+            // A key that belongs in a table, written at the top?
+            let owner = SCHEMA.iter().find(|(_, ks)| ks.contains(&name));
+            let help = match owner {
+                Some((t, _)) => Some(format!("`{name}` belongs under `[{t}]`")),
+                None => did_you_mean(name, tables.iter().copied()),
+            };
+            let mut d = Diagnostic::error(format!("unknown key `{name}` in book.toml"))
+                .at(file, key.span())
+                .label("not a book.toml key");
+            if let Some(h) = help {
+                d = d.help(h);
+            }
+            errors.push(d);
+            continue;
+        };
+        if name == "extra" {
+            continue;
+        }
+        let DeValue::Table(inner) = value.get_ref() else {
+            errors.push(
+                Diagnostic::error(format!("`{name}` must be a table: `[{name}]`"))
+                    .at(file, key.span()),
+            );
+            continue;
+        };
+        for (k, _) in inner.iter() {
+            let kname = k.get_ref().as_ref();
+            if keys.contains(&kname) {
+                continue;
+            }
+            let mut d = Diagnostic::error(format!("unknown key `{kname}` in `[{name}]`"))
+                .at(file, k.span())
+                .label("not a known key");
+            let help = did_you_mean(kname, keys.iter().copied()).or_else(|| {
+                SCHEMA
+                    .iter()
+                    .find(|(_, ks)| ks.contains(&kname))
+                    .map(|(t, _)| format!("`{kname}` belongs under `[{t}]`"))
+            });
+            d = match help {
+                Some(h) => d.help(h),
+                None => d.help(format!("`[{name}]` takes: {}", keys.join(", "))),
+            };
+            errors.push(d);
+        }
+    }
+}
+
+fn toml_error(file: &SourceFile, e: &toml::de::Error) -> Diagnostic {
+    let span = e.span().unwrap_or(0..0);
+    let message = e.message().trim().to_string();
+    Diagnostic::error(format!("book.toml: {message}")).at(file, span)
+}
+
+/// Byte span of `key = ` in TOML text (first occurrence at the start of a line).
+fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return Some(offset + indent..offset + indent + key.len());
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn find_table(text: &str, table: &str) -> Option<std::ops::Range<usize>> {
+    let header = format!("[{table}]");
+    text.find(&header).map(|i| i..i + header.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("/site"), text, &Overrides::default())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = parse("[book]\ntitle = \"T\"\n").unwrap();
+        assert_eq!(c.content_dir, Path::new("/site/content"));
+        assert_eq!(c.build_dir, Path::new("/site/public"));
+        assert_eq!(c.theme, "default");
+        assert!(c.base_url.is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_all_reported_with_suggestions() {
+        let errs = parse("[book]\ntitle = \"T\"\n[build]\nbuild_dir = \"x\"\nthemes = \"y\"\n")
+            .unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].position().unwrap(), "book.toml:4:1");
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `build-dir`?"));
+        assert_eq!(errs[1].help.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn base_url_prefix() {
+        let b = BaseUrl::parse("https://example.github.io/recovery").unwrap();
+        assert_eq!(b.prefix, "/recovery/");
+        assert_eq!(b.origin, "https://example.github.io");
+        assert_eq!(BaseUrl::parse("https://x.org").unwrap().prefix, "/");
+        assert!(BaseUrl::parse("example.org/x").is_err());
+    }
+
+    #[test]
+    fn missing_title() {
+        let errs = parse("[book]\n").unwrap_err();
+        assert!(errs[0].message.contains("title"));
+    }
+}

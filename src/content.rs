@@ -1,0 +1,918 @@
+//! Loading `content/`: front matter, guides, sections, trees' headers and
+//! assets, into the [`Site`] model with its URL map.
+//!
+//! Problems are collected, not thrown: a page whose front matter is broken is
+//! still registered (with what could be read) so that links to it do not turn
+//! into a second, misleading error.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::paths::{slugify, SitePath, SourcePath};
+use crate::site::{Asset, Date, Page, PageId, PageKind, Site, Tag, Target, Tree};
+use crate::yaml;
+
+/// Front-matter fields, in the order the docs list them.
+pub const FRONT_MATTER_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "date",
+    "updated",
+    "authors",
+    "tags",
+    "draft",
+    "slug",
+    "aliases",
+    "extra",
+];
+
+/// Files generated for every site, whose URLs content must not take.
+const GENERATED_FILES: &[&str] = &[
+    "404.html",
+    "sitemap.xml",
+    "robots.txt",
+    ".nojekyll",
+    "CNAME",
+];
+
+#[derive(Debug, Default, Deserialize)]
+struct FrontMatter {
+    title: Option<String>,
+    description: Option<String>,
+    weight: Option<i64>,
+    date: Option<String>,
+    updated: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    extra: Option<serde_json::Value>,
+}
+
+/// The minimum read from a tree file here; the tree stage reads the rest.
+#[derive(Debug, Default, Deserialize)]
+struct TreeHead {
+    title: Option<String>,
+    description: Option<String>,
+}
+
+/// Strips a UTF-8 byte-order mark and turns CRLF and lone CR into LF.
+pub fn normalise_text(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Reads a text file, with a diagnostic pointing at the first bad byte if it
+/// is not UTF-8.
+pub fn read_text(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes = std::fs::read(disk)
+        .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", shown.display())))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(shown, normalise_text(&text))),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let lossy = normalise_text(&String::from_utf8_lossy(e.as_bytes()));
+            let file = SourceFile::new(shown, lossy);
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]);
+            let offset = normalise_text(&prefix).len();
+            Err(
+                Diagnostic::error(format!("{} is not valid UTF-8 text", shown.display()))
+                    .at(&file, offset..offset + 1)
+                    .label("this byte is not UTF-8")
+                    .help("save the file as UTF-8 in your editor"),
+            )
+        }
+    }
+}
+
+/// Is this a file the author's tools leave behind (editor swap and backup
+/// files, OS metadata), which never belongs to the site?
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "Thumbs.db"
+}
+
+enum SourceKind {
+    Markdown,
+    Tree,
+    Asset,
+}
+
+struct Found {
+    src: SourcePath,
+    disk: PathBuf,
+    kind: SourceKind,
+}
+
+/// A markdown file after its front matter is read.
+struct Parsed {
+    src: SourcePath,
+    file: SourceFile,
+    fm: FrontMatter,
+    title: String,
+    body_start: usize,
+    date: Option<Date>,
+    updated: Option<Date>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads the content directory into a site model. Returns the model (as
+/// complete as the input allows) and every problem found.
+pub fn load(config: Config) -> (Site, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let found = walk(&config, &mut diagnostics);
+
+    let shown = |src: &SourcePath| display_path(&config, src);
+    let parsed: Vec<Result<Parsed, Diagnostic>> = found
+        .par_iter()
+        .filter(|f| matches!(f.kind, SourceKind::Markdown))
+        .map(|f| {
+            let file = read_text(&f.disk, &shown(&f.src))?;
+            Ok(parse_markdown_source(f.src.clone(), file))
+        })
+        .collect();
+
+    let mut markdown = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(mut p) => {
+                diagnostics.append(&mut p.diagnostics);
+                markdown.push(p);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+
+    let mut builder = Builder {
+        site: Site {
+            config,
+            pages: Vec::new(),
+            trees: Vec::new(),
+            assets: Vec::new(),
+            tags: Vec::new(),
+            by_source: HashMap::new(),
+            by_url: HashMap::new(),
+            hidden_drafts: Vec::new(),
+        },
+        url_owner: HashMap::new(),
+        drafts: Vec::new(),
+        section_of_dir: BTreeMap::new(),
+        diagnostics,
+    };
+    builder.reserve_generated();
+    builder.build_sections(&markdown, &found);
+    builder.add_guides(markdown);
+    builder.add_trees(&found);
+    builder.add_assets(&found);
+    builder.sort_and_tag();
+    let Builder {
+        site,
+        diagnostics,
+        drafts,
+        ..
+    } = builder;
+    let mut site = site;
+    site.hidden_drafts = drafts;
+    (site, diagnostics)
+}
+
+/// A source path as shown in diagnostics: relative to the site root.
+pub fn display_path(config: &Config, src: &SourcePath) -> PathBuf {
+    let content = config
+        .content_dir
+        .strip_prefix(&config.root)
+        .unwrap_or(&config.content_dir);
+    content.join(src.as_str())
+}
+
+fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
+    let root = &config.content_dir;
+    if !root.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "the content directory `{}` does not exist",
+                root.strip_prefix(&config.root).unwrap_or(root).display()
+            ))
+            .help("create it, or set `content-dir` under `[build]` in book.toml"),
+        );
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| {
+                        p.strip_prefix(&config.root)
+                            .unwrap_or(p)
+                            .display()
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                let msg = if e.loop_ancestor().is_some() {
+                    format!(
+                        "{path}: a symbolic link loops back to a folder above it; it was skipped"
+                    )
+                } else {
+                    format!("{path}: {e}")
+                };
+                diagnostics.push(Diagnostic::error(msg));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let src = SourcePath::from_relative(rel);
+        let kind = match src.extension().map(str::to_ascii_lowercase).as_deref() {
+            Some("md") => SourceKind::Markdown,
+            Some("yaml") | Some("yml") => SourceKind::Tree,
+            _ => SourceKind::Asset,
+        };
+        found.push(Found {
+            src,
+            disk: entry.path().to_path_buf(),
+            kind,
+        });
+    }
+    found
+}
+
+/// Splits front matter from the body and reads it.
+fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
+    let text = file.text.clone();
+    let mut diagnostics = Vec::new();
+    let mut fm = FrontMatter::default();
+    let mut body_start = 0;
+    let mut fm_range: Option<Range<usize>> = None;
+
+    if let Some(rest) = text.strip_prefix("---") {
+        let first_line_end = rest.find('\n').map(|i| i + 3 + 1).unwrap_or(text.len());
+        if text[3..first_line_end].trim().is_empty() {
+            // Find the closing `---` line.
+            let mut offset = first_line_end;
+            let mut close = None;
+            for line in text[first_line_end..].split_inclusive('\n') {
+                if line.trim_end() == "---" {
+                    close = Some((offset, offset + line.len()));
+                    break;
+                }
+                offset += line.len();
+            }
+            match close {
+                Some((fm_end, after)) => {
+                    fm_range = Some(first_line_end..fm_end);
+                    body_start = after;
+                }
+                None => {
+                    diagnostics.push(
+                        Diagnostic::error("front matter is never closed")
+                            .at(&file, 0..3)
+                            .label("front matter starts here")
+                            .help("end the front matter with a line holding only `---`"),
+                    );
+                    body_start = text.len();
+                }
+            }
+        }
+    }
+
+    if let Some(range) = fm_range.clone() {
+        let fm_text = &text[range.clone()];
+        if !fm_text.trim().is_empty() {
+            match yaml::from_str_collecting_unknown::<FrontMatter>(fm_text) {
+                Ok((value, unknown)) => {
+                    fm = value;
+                    for key in unknown {
+                        let top = key.split('.').next().unwrap_or(&key).to_string();
+                        let span = find_yaml_key(fm_text, &top)
+                            .map(|r| r.start + range.start..r.end + range.start)
+                            .unwrap_or(range.start..range.start);
+                        let mut d =
+                            Diagnostic::error(format!("unknown front matter field `{top}`"))
+                                .at(&file, span)
+                                .label("not a front matter field");
+                        d = match did_you_mean(&top, FRONT_MATTER_FIELDS.iter().copied()) {
+                            Some(h) => d.help(h),
+                            None => d.help(format!(
+                                "fields are: {}; put your own data under `extra:`",
+                                FRONT_MATTER_FIELDS.join(", ")
+                            )),
+                        };
+                        diagnostics.push(d);
+                    }
+                }
+                Err(e) => {
+                    let at = range.start + e.offset.unwrap_or(0);
+                    let mut d = Diagnostic::error(format!("invalid front matter: {}", e.message))
+                        .at(&file, at..at + 1);
+                    if fm_text.lines().any(|l| l.starts_with('\t')) {
+                        d = d.help("YAML does not allow tabs for indentation; use spaces");
+                    }
+                    diagnostics.push(d);
+                }
+            }
+        }
+    }
+
+    let fm_offset = fm_range.as_ref().map(|r| r.start).unwrap_or(0);
+    let fm_text = fm_range.as_ref().map(|r| &text[r.clone()]).unwrap_or("");
+    let key_span = |key: &str| {
+        find_yaml_key(fm_text, key)
+            .map(|r| r.start + fm_offset..r.end + fm_offset)
+            .unwrap_or(0..0)
+    };
+    let mut check_date = |key: &str, value: &Option<String>| -> Option<Date> {
+        let v = value.as_ref()?;
+        match Date::parse(v.trim()) {
+            Some(d) => Some(d),
+            None => {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "`{key}` must be a date written YYYY-MM-DD, not `{v}`"
+                    ))
+                    .at(&file, key_span(key))
+                    .help("for example `2026-03-14`"),
+                );
+                None
+            }
+        }
+    };
+    let date = check_date("date", &fm.date);
+    let updated = check_date("updated", &fm.updated);
+
+    // The title: front matter, or a leading `# heading` which then leaves the body.
+    let title = match fm.title.clone().filter(|t| !t.trim().is_empty()) {
+        Some(t) => t,
+        None => match leading_heading(&text[body_start..]) {
+            Some((title, consumed)) => {
+                body_start += consumed;
+                title
+            }
+            None => {
+                if src.file_name() != "_index.md" {
+                    diagnostics.push(
+                        Diagnostic::error("this page has no title")
+                            .at(&file, 0..0)
+                            .help("add `title: …` to the front matter, or start the page with a `# Heading`"),
+                    );
+                }
+                humanise(src.stem())
+            }
+        },
+    };
+
+    if let Some(slug) = &fm.slug {
+        if slugify(slug).is_empty() {
+            diagnostics.push(
+                Diagnostic::error(format!("the slug `{slug}` has no letters or digits"))
+                    .at(&file, key_span("slug")),
+            );
+        }
+    }
+
+    Parsed {
+        src,
+        file,
+        fm,
+        title,
+        body_start,
+        date,
+        updated,
+        diagnostics,
+    }
+}
+
+/// `# Title` as the first non-blank line: the title and the bytes it spans.
+fn leading_heading(body: &str) -> Option<(String, usize)> {
+    let mut consumed = 0;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim();
+        if t.is_empty() {
+            consumed += line.len();
+            continue;
+        }
+        let rest = t.strip_prefix("# ")?;
+        let title = rest.trim().trim_end_matches('#').trim().to_string();
+        return (!title.is_empty()).then_some((title, consumed + line.len()));
+    }
+    None
+}
+
+/// The byte span of a top-level `key:` in YAML text.
+pub fn find_yaml_key(text: &str, key: &str) -> Option<Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key) {
+            if rest.trim_start().starts_with(':') {
+                return Some(offset..offset + key.len());
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// `move-on_now` -> `Move on now`.
+pub fn humanise(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+struct Builder {
+    site: Site,
+    /// Which source claimed each URL, to name both files on a clash.
+    url_owner: HashMap<SitePath, String>,
+    drafts: Vec<SourcePath>,
+    /// Content directory (source form, `/`-separated) -> its section.
+    section_of_dir: BTreeMap<String, PageId>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Builder {
+    fn reserve_generated(&mut self) {
+        for f in GENERATED_FILES {
+            let url = SitePath::file(*f);
+            self.url_owner
+                .insert(url.clone(), "mendbook's generated files".into());
+            self.site.by_url.insert(url, Target::Generated);
+        }
+        let tags = SitePath::page(["tags"]);
+        self.url_owner
+            .insert(tags.clone(), "mendbook's tag index".into());
+        self.site.by_url.insert(tags, Target::Generated);
+    }
+
+    /// Registers `url` for `owner`; on a clash, reports both sources.
+    fn claim(
+        &mut self,
+        url: &SitePath,
+        owner: &str,
+        target: Target,
+        at: Option<(&SourceFile, Range<usize>)>,
+    ) -> bool {
+        if let Some(first) = self.url_owner.get(url) {
+            let mut d =
+                Diagnostic::error(format!("{owner} and {first} both map to the URL `{url}`"));
+            if let Some((file, span)) = at {
+                d = d.at(file, span);
+            }
+            self.diagnostics
+                .push(d.help("rename one of them, or give one a different `slug`"));
+            return false;
+        }
+        self.url_owner.insert(url.clone(), owner.to_string());
+        self.site.by_url.insert(url.clone(), target);
+        true
+    }
+
+    fn dir_url(dir: &str) -> SitePath {
+        let slugs: Vec<String> = dir
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let slug = slugify(s);
+                if slug.is_empty() {
+                    "-".to_string()
+                } else {
+                    slug
+                }
+            })
+            .collect();
+        SitePath::page(slugs.iter().map(String::as_str))
+    }
+
+    /// Creates the home page and one section per directory that has an
+    /// `_index.md` or holds guides or trees (at any depth).
+    fn build_sections(&mut self, markdown: &[Parsed], found: &[Found]) {
+        let mut dirs: BTreeMap<String, Option<&Parsed>> = BTreeMap::new();
+        dirs.insert(String::new(), None);
+        let add_with_ancestors = |dir: &str, dirs: &mut BTreeMap<String, Option<&Parsed>>| {
+            let mut d = dir.to_string();
+            loop {
+                dirs.entry(d.clone()).or_insert(None);
+                match d.rsplit_once('/') {
+                    Some((parent, _)) => d = parent.to_string(),
+                    None if !d.is_empty() => d = String::new(),
+                    None => break,
+                }
+            }
+        };
+        for p in markdown {
+            add_with_ancestors(p.src.dir(), &mut dirs);
+        }
+        for f in found.iter().filter(|f| matches!(f.kind, SourceKind::Tree)) {
+            add_with_ancestors(f.src.dir(), &mut dirs);
+        }
+        for p in markdown.iter().filter(|p| p.src.file_name() == "_index.md") {
+            dirs.insert(p.src.dir().to_string(), Some(p));
+        }
+
+        // BTreeMap order puts parents before children.
+        for (dir, index) in dirs {
+            let url = Self::dir_url(&dir);
+            let parent = if dir.is_empty() {
+                None
+            } else {
+                let parent_dir = dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+                self.section_of_dir.get(parent_dir).copied()
+            };
+            let kind = if dir.is_empty() {
+                PageKind::Home
+            } else {
+                PageKind::Section
+            };
+            let id = self.site.pages.len();
+            let page = match index {
+                Some(p) => {
+                    let mut page = page_from(p, kind, url.clone(), parent);
+                    page.draft = false; // a section is never a draft
+                    page
+                }
+                None => {
+                    let title = if dir.is_empty() {
+                        self.site.config.title.clone()
+                    } else {
+                        humanise(dir.rsplit('/').next().unwrap_or(&dir))
+                    };
+                    Page {
+                        kind,
+                        src: SourcePath::new(""),
+                        file: SourceFile::new("", ""),
+                        body_start: 0,
+                        url: url.clone(),
+                        title,
+                        description: None,
+                        weight: None,
+                        date: None,
+                        updated: None,
+                        authors: Vec::new(),
+                        tags: Vec::new(),
+                        draft: false,
+                        aliases: Vec::new(),
+                        extra: serde_json::Value::Object(Default::default()),
+                        parent,
+                        guides: Vec::new(),
+                        subsections: Vec::new(),
+                        trees: Vec::new(),
+                        implicit: true,
+                    }
+                }
+            };
+            let owner = match index {
+                Some(p) => p.file.name.display().to_string(),
+                None => format!("the folder `{dir}`"),
+            };
+            let at = index.map(|p| (&p.file, 0..0));
+            self.claim(&url, &owner, Target::Page(id), at);
+            if let Some(p) = index {
+                self.site.by_source.insert(p.src.clone(), Target::Page(id));
+            }
+            // A link to the folder itself (`../prevent/`) means its section.
+            if !dir.is_empty() {
+                self.site
+                    .by_source
+                    .insert(SourcePath::new(dir.clone()), Target::Page(id));
+            }
+            if let Some(parent) = parent {
+                self.site.pages[parent].subsections.push(id);
+            }
+            self.section_of_dir.insert(dir, id);
+            self.site.pages.push(page);
+        }
+        self.register_aliases_from(0);
+    }
+
+    fn add_guides(&mut self, markdown: Vec<Parsed>) {
+        let first_guide = self.site.pages.len();
+        for p in markdown {
+            if p.src.file_name() == "_index.md" {
+                continue;
+            }
+            if p.fm.draft && !self.site.config.drafts {
+                self.drafts.push(p.src.clone());
+                continue;
+            }
+            let section = self
+                .section_of_dir
+                .get(p.src.dir())
+                .copied()
+                .unwrap_or(Site::HOME);
+            let slug = match p.fm.slug.as_deref().map(slugify).filter(|s| !s.is_empty()) {
+                Some(s) => s,
+                None => {
+                    let s = slugify(p.src.stem());
+                    if s.is_empty() {
+                        "-".to_string()
+                    } else {
+                        s
+                    }
+                }
+            };
+            let mut url = self.site.pages[section].url.as_str().to_string();
+            url.push_str(&slug);
+            url.push('/');
+            let url = SitePath::file(url);
+            let id = self.site.pages.len();
+            let owner = p.file.name.display().to_string();
+            let slug_span = find_yaml_key(&p.file.text, "slug").unwrap_or(0..0);
+            self.claim(&url, &owner, Target::Page(id), Some((&p.file, slug_span)));
+            self.site.by_source.insert(p.src.clone(), Target::Page(id));
+            let page = page_from(&p, PageKind::Guide, url, Some(section));
+            self.site.pages[section].guides.push(id);
+            self.site.pages.push(page);
+        }
+        self.register_aliases_from(first_guide);
+    }
+
+    fn register_aliases_from(&mut self, first: PageId) {
+        for id in first..self.site.pages.len() {
+            let aliases = self.site.pages[id].aliases.clone();
+            let file = self.site.pages[id].file.clone();
+            for alias in aliases {
+                let owner = format!("an alias in {}", file.name.display());
+                let span = find_yaml_key(&file.text, "aliases").unwrap_or(0..0);
+                self.claim(&alias, &owner, Target::Generated, Some((&file, span)));
+            }
+        }
+    }
+
+    fn add_trees(&mut self, found: &[Found]) {
+        for f in found.iter().filter(|f| matches!(f.kind, SourceKind::Tree)) {
+            let shown = display_path(&self.site.config, &f.src);
+            let file = match read_text(&f.disk, &shown) {
+                Ok(file) => file,
+                Err(d) => {
+                    self.diagnostics.push(d);
+                    continue;
+                }
+            };
+            let head: TreeHead = match yaml::from_str::<TreeHead>(&file.text) {
+                Ok(h) => h,
+                Err(e) => {
+                    let at = e.offset.unwrap_or(0);
+                    self.diagnostics.push(
+                        Diagnostic::error(format!("invalid decision tree: {}", e.message))
+                            .at(&file, at..at + 1),
+                    );
+                    TreeHead::default()
+                }
+            };
+            let title = match head.title {
+                Some(t) if !t.trim().is_empty() => t,
+                _ => {
+                    self.diagnostics.push(
+                        Diagnostic::error("this decision tree has no `title`")
+                            .at(&file, 0..0)
+                            .help("add `title: …` at the top of the file"),
+                    );
+                    humanise(f.src.stem())
+                }
+            };
+            let section = self
+                .section_of_dir
+                .get(f.src.dir())
+                .copied()
+                .unwrap_or(Site::HOME);
+            let slug = slugify(f.src.stem());
+            let url = SitePath::file(format!(
+                "{}{}/",
+                self.site.pages[section].url.as_str(),
+                slug
+            ));
+            let id = self.site.trees.len();
+            self.claim(
+                &url,
+                &shown.display().to_string(),
+                Target::Tree(id),
+                Some((&file, 0..0)),
+            );
+            self.site.by_source.insert(f.src.clone(), Target::Tree(id));
+            self.site.pages[section].trees.push(id);
+            self.site.trees.push(Tree {
+                src: f.src.clone(),
+                file,
+                url,
+                title,
+                description: head.description,
+                section,
+            });
+        }
+    }
+
+    fn add_assets(&mut self, found: &[Found]) {
+        for f in found.iter().filter(|f| matches!(f.kind, SourceKind::Asset)) {
+            let dir_url = Self::dir_url(f.src.dir());
+            let url = SitePath::file(format!("{}{}", dir_url.as_str(), f.src.file_name()));
+            let id = self.site.assets.len();
+            let shown = display_path(&self.site.config, &f.src);
+            if self.claim(&url, &shown.display().to_string(), Target::Asset(id), None) {
+                self.site.by_source.insert(f.src.clone(), Target::Asset(id));
+                self.site.assets.push(Asset {
+                    src: f.src.clone(),
+                    disk: f.disk.clone(),
+                    url,
+                });
+            }
+        }
+    }
+
+    fn sort_and_tag(&mut self) {
+        let pages = &self.site.pages;
+        let order = |a: &PageId, b: &PageId| {
+            let (pa, pb) = (&pages[*a], &pages[*b]);
+            (pa.weight.is_none(), pa.weight, pa.title.to_lowercase()).cmp(&(
+                pb.weight.is_none(),
+                pb.weight,
+                pb.title.to_lowercase(),
+            ))
+        };
+        let mut sorted: Vec<(Vec<PageId>, Vec<PageId>)> = Vec::new();
+        for p in pages {
+            let mut g = p.guides.clone();
+            g.sort_by(order);
+            let mut s = p.subsections.clone();
+            s.sort_by(order);
+            sorted.push((g, s));
+        }
+        for (p, (g, s)) in self.site.pages.iter_mut().zip(sorted) {
+            p.guides = g;
+            p.subsections = s;
+        }
+
+        let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+        for (id, page) in self.site.pages.iter().enumerate() {
+            for name in &page.tags {
+                let slug = slugify(name);
+                let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
+                    name: name.clone(),
+                    url: SitePath::page(["tags", slug.as_str()]),
+                    slug,
+                    pages: Vec::new(),
+                });
+                if !tag.pages.contains(&id) {
+                    tag.pages.push(id);
+                }
+            }
+        }
+        for tag in tags.values_mut() {
+            let pages = &self.site.pages;
+            tag.pages.sort_by(|a, b| {
+                let (pa, pb) = (&pages[*a], &pages[*b]);
+                pb.date.cmp(&pa.date).then_with(|| pa.title.cmp(&pb.title))
+            });
+            self.site.by_url.insert(tag.url.clone(), Target::Generated);
+        }
+        for tag in tags.values() {
+            if let Some(owner) = self.url_owner.get(&tag.url) {
+                self.diagnostics.push(Diagnostic::error(format!(
+                    "{owner} takes the URL `{}`, which the tag `{}` needs",
+                    tag.url, tag.name
+                )));
+            }
+        }
+        self.site.tags = tags.into_values().collect();
+    }
+}
+
+fn page_from(p: &Parsed, kind: PageKind, url: SitePath, parent: Option<PageId>) -> Page {
+    let mut tags: Vec<String> = Vec::new();
+    for t in &p.fm.tags {
+        if !slugify(t).is_empty() && !tags.iter().any(|x| slugify(x) == slugify(t)) {
+            tags.push(t.trim().to_string());
+        }
+    }
+    Page {
+        kind,
+        src: p.src.clone(),
+        file: p.file.clone(),
+        body_start: p.body_start,
+        url,
+        title: p.title.clone(),
+        description: p.fm.description.clone().filter(|d| !d.trim().is_empty()),
+        weight: p.fm.weight,
+        date: p.date,
+        updated: p.updated,
+        authors: p.fm.authors.clone(),
+        tags,
+        draft: p.fm.draft,
+        aliases: p.fm.aliases.iter().map(|a| alias_url(a)).collect(),
+        extra: p
+            .fm
+            .extra
+            .clone()
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default())),
+        parent,
+        guides: Vec::new(),
+        subsections: Vec::new(),
+        trees: Vec::new(),
+        implicit: false,
+    }
+}
+
+/// `/old/path` and `old/path/` both mean the page URL `old/path/`;
+/// `old.html` stays a file.
+fn alias_url(alias: &str) -> SitePath {
+    let a = alias.trim().trim_start_matches('/');
+    let last = a.rsplit('/').next().unwrap_or(a);
+    if a.is_empty() || a.ends_with('/') || last.contains('.') {
+        SitePath::file(a)
+    } else {
+        SitePath::file(format!("{a}/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Parsed {
+        let file = SourceFile::new("content/a.md", normalise_text(text));
+        parse_markdown_source(SourcePath::new("a.md"), file)
+    }
+
+    #[test]
+    fn front_matter_and_body() {
+        let p = parse("---\ntitle: Hello\ntags: [a, b]\n---\nBody\n");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.title, "Hello");
+        assert_eq!(&p.file.text[p.body_start..], "Body\n");
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let p = parse("\u{feff}---\r\ntitle: Hello\r\n---\r\nBody\r\n");
+        assert!(p.diagnostics.is_empty());
+        assert_eq!(p.title, "Hello");
+    }
+
+    #[test]
+    fn title_from_heading() {
+        let p = parse("\n# From the heading\n\nText\n");
+        assert_eq!(p.title, "From the heading");
+        assert_eq!(&p.file.text[p.body_start..], "\nText\n");
+    }
+
+    #[test]
+    fn unknown_field_points_at_its_line() {
+        let p = parse("---\ntitle: x\ntitel: y\n---\n");
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].position().unwrap(), "content/a.md:3:1");
+        assert_eq!(
+            p.diagnostics[0].help.as_deref(),
+            Some("did you mean `title`?")
+        );
+    }
+
+    #[test]
+    fn unclosed_front_matter() {
+        let p = parse("---\ntitle: x\n");
+        assert!(p.diagnostics[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn bad_date() {
+        let p = parse("---\ntitle: x\ndate: 2026-02-30\n---\n");
+        assert_eq!(p.diagnostics[0].position().unwrap(), "content/a.md:3:1");
+    }
+
+    #[test]
+    fn aliases() {
+        assert_eq!(alias_url("/old/path").as_str(), "old/path/");
+        assert_eq!(alias_url("old.html").as_str(), "old.html");
+    }
+}

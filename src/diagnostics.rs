@@ -1,0 +1,202 @@
+//! Diagnostics: problems found in a user's input, as plain values.
+//!
+//! Every stage returns its problems as [`Diagnostic`]s that carry the file, the
+//! source text and a byte span. Nothing here prints; the CLI decides how a
+//! diagnostic looks and which exit code it earns.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// The text of one input file, shared between the diagnostics that point into it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path shown to the user (relative to the site root where possible).
+    pub name: PathBuf,
+    /// The text as mendbook read it (BOM removed, line endings normalised).
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column.
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let mut offset = 0;
+        for (i, l) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let within: usize = l
+                    .char_indices()
+                    .nth(col)
+                    .map(|(b, _)| b)
+                    .unwrap_or(l.trim_end_matches('\n').len());
+                return offset + within;
+            }
+            offset += l.len();
+        }
+        self.text.len()
+    }
+}
+
+/// 1-based line and column (in characters) of `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = text[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem, with where it is.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file and the byte span the problem points at, when there is one.
+    pub location: Option<(SourceFile, Range<usize>)>,
+    /// A label under the caret, e.g. "no page has this path".
+    pub label: Option<String>,
+    /// A suggestion shown after the snippet, e.g. "did you mean `build-dir`?".
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    /// Points the diagnostic at `span` (byte offsets) of `file`.
+    pub fn at(mut self, file: &SourceFile, span: Range<usize>) -> Self {
+        let len = file.text.len();
+        let start = floor_char_boundary(&file.text, span.start.min(len));
+        let end = floor_char_boundary(&file.text, span.end.clamp(start, len));
+        self.location = Some((file.clone(), start..end));
+        self
+    }
+
+    /// Points the diagnostic at a file with no particular place in it.
+    pub fn in_file(self, file: &SourceFile) -> Self {
+        self.at(file, 0..0)
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, the way editors and terminals link to a place.
+    pub fn position(&self) -> Option<String> {
+        let (file, span) = self.location.as_ref()?;
+        let (line, col) = file.line_col(span.start);
+        Some(format!("{}:{}:{}", file.name.display(), line, col))
+    }
+
+    /// The file this diagnostic points into, if any.
+    pub fn file(&self) -> Option<&Path> {
+        self.location.as_ref().map(|(f, _)| f.name.as_path())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// One line: `error: file:line:col: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match self.position() {
+            Some(pos) => write!(f, "{kind}: {pos}: {}", self.message),
+            None => write!(f, "{kind}: {}", self.message),
+        }
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let normalise = |s: &str| s.to_lowercase().replace('_', "-");
+    let w = normalise(word);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(&w, &normalise(c)), c))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" when a close candidate exists.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\ncdé f\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        // 'f' follows a two-byte character
+        assert_eq!(line_col(text, 8), (2, 5));
+    }
+
+    #[test]
+    fn suggestions_catch_typos_only() {
+        let keys = ["content-dir", "build-dir", "theme", "drafts"];
+        assert_eq!(suggest("build_dir", keys), Some("build-dir"));
+        assert_eq!(suggest("buildir", keys), Some("build-dir"));
+        assert_eq!(suggest("colour", keys), None);
+    }
+}

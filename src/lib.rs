@@ -1,0 +1,21 @@
+//! mendbook: a static site generator for recovery guides and decision trees.
+//!
+//! The build runs in stages with plain data between them:
+//! [`config`] → [`content`] (into the [`site`] model) → [`markdown`] with
+//! [`links`] checked → [`render`] through a [`theme`] → [`output`].
+//! [`pipeline`] wires the stages; [`cli`] is the only place that prints.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod paths;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod theme;
+pub mod yaml;

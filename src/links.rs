@@ -1,0 +1,329 @@
+//! Link checking and rewriting: turns an author's relative link to a source
+//! file (`apologize.md#what-to-say`) into the target's URL relative to the
+//! current page, and reports links and anchors that lead nowhere.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::markdown::{LinkResolver, Rendered};
+use crate::paths::{SitePath, SourcePath};
+use crate::site::{PageId, Site, Target};
+
+/// An anchor to look for once every page's headings are known.
+#[derive(Debug, Clone)]
+pub struct AnchorCheck {
+    pub target: PageId,
+    pub anchor: String,
+    pub file: SourceFile,
+    pub span: Range<usize>,
+}
+
+/// Resolves the links of one markdown text inside the site.
+pub struct PageLinks<'a> {
+    site: &'a Site,
+    /// The source file the links are written in (relative links start here).
+    from_src: &'a SourcePath,
+    /// The page the HTML will be served at (rewritten links start here).
+    from_url: &'a SitePath,
+    /// This page's id, for `#anchor` links within it.
+    from_page: Option<PageId>,
+    file: &'a SourceFile,
+    /// Where the markdown text starts inside `file`.
+    offset: usize,
+    pub errors: RefCell<Vec<Diagnostic>>,
+    pub anchors: RefCell<Vec<AnchorCheck>>,
+}
+
+impl<'a> PageLinks<'a> {
+    pub fn new(
+        site: &'a Site,
+        from_src: &'a SourcePath,
+        from_url: &'a SitePath,
+        from_page: Option<PageId>,
+        file: &'a SourceFile,
+        offset: usize,
+    ) -> Self {
+        PageLinks {
+            site,
+            from_src,
+            from_url,
+            from_page,
+            file,
+            offset,
+            errors: RefCell::new(Vec::new()),
+            anchors: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn error(&self, span: &Range<usize>, message: String, help: Option<String>) {
+        let span = span.start + self.offset..span.end + self.offset;
+        let mut d = Diagnostic::error(message).at(self.file, span);
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.errors.borrow_mut().push(d);
+    }
+
+    fn check_anchor(&self, target: PageId, anchor: &str, span: &Range<usize>) {
+        if anchor.is_empty() {
+            return;
+        }
+        self.anchors.borrow_mut().push(AnchorCheck {
+            target,
+            anchor: anchor.to_string(),
+            file: self.file.clone(),
+            span: span.start + self.offset..span.end + self.offset,
+        });
+    }
+
+    /// The site-relative URL a target lives at.
+    fn target_url(&self, target: Target) -> Option<&'a SitePath> {
+        match target {
+            Target::Page(id) => Some(&self.site.pages[id].url),
+            Target::Tree(id) => Some(&self.site.trees[id].url),
+            Target::Asset(id) => Some(&self.site.assets[id].url),
+            Target::Generated => None,
+        }
+    }
+
+    /// Resolves a link to a source file, or reports why it cannot be.
+    fn resolve_source(&self, path: &str, anchor: &str, span: &Range<usize>) -> Option<String> {
+        let decoded = percent_decode(path);
+        let Some(src) = self.from_src.join_relative(&decoded) else {
+            self.error(
+                span,
+                format!("the link `{path}` points outside the content folder"),
+                None,
+            );
+            return None;
+        };
+        let target = self
+            .site
+            .by_source
+            .get(&src)
+            .or_else(|| {
+                self.site
+                    .by_source
+                    .get(&SourcePath::new(src.as_str().trim_end_matches('/')))
+            })
+            .copied();
+        let Some(target) = target else {
+            if self.site.hidden_drafts.contains(&src) {
+                self.error(
+                    span,
+                    format!("the link `{path}` points to a draft, which this build leaves out"),
+                    Some("build with `--drafts`, or remove `draft: true` from that page".into()),
+                );
+                return None;
+            }
+            let help = did_you_mean(
+                src.as_str(),
+                self.site.by_source.keys().map(SourcePath::as_str),
+            )
+            .map(|h| {
+                // Suggest the path as the author would write it, relative to this file.
+                h.replace('`', "")
+                    .strip_prefix("did you mean ")
+                    .map(|p| {
+                        let p = p.trim_end_matches('?');
+                        format!("did you mean `{}`?", relative_source(self.from_src, p))
+                    })
+                    .unwrap_or(h)
+            });
+            self.error(
+                span,
+                format!(
+                    "broken link: no file `{}` in the content folder",
+                    src.as_str()
+                ),
+                help,
+            );
+            return None;
+        };
+        if let Target::Page(id) = target {
+            self.check_anchor(id, anchor, span);
+        }
+        let url = self.target_url(target)?;
+        Some(self.href(url, anchor))
+    }
+
+    /// Resolves a site-absolute URL (`/recover/apologize/`) written by the author.
+    fn resolve_site_url(&self, path: &str, anchor: &str, span: &Range<usize>) -> Option<String> {
+        let decoded = percent_decode(path);
+        let url = SitePath::parse(&decoded);
+        let with_slash = SitePath::parse(&format!("{}/", decoded.trim_end_matches('/')));
+        let (url, target) = match self.site.by_url.get(&url) {
+            Some(t) => (url, *t),
+            None => match self.site.by_url.get(&with_slash) {
+                Some(t) => (with_slash, *t),
+                None => {
+                    self.error(
+                        span,
+                        format!("broken link: no page at `{path}` on this site"),
+                        Some(
+                            "link to the source file instead, e.g. `../guides/apologize.md`".into(),
+                        ),
+                    );
+                    return None;
+                }
+            },
+        };
+        if let Target::Page(id) = target {
+            self.check_anchor(id, anchor, span);
+        }
+        Some(self.href(&url, anchor))
+    }
+
+    fn href(&self, url: &SitePath, anchor: &str) -> String {
+        let mut href = percent_encode_path(&self.from_url.relative_to(url));
+        if !anchor.is_empty() {
+            href.push('#');
+            href.push_str(anchor);
+        }
+        href
+    }
+}
+
+impl LinkResolver for PageLinks<'_> {
+    fn resolve(&self, dest: &str, span: Range<usize>) -> Option<String> {
+        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            return None;
+        }
+        let (path, anchor) = dest.split_once('#').unwrap_or((dest, ""));
+        // A query string means the author wants a URL, not a source file.
+        if path.contains('?') {
+            return None;
+        }
+        if path.is_empty() {
+            if let Some(id) = self.from_page {
+                self.check_anchor(id, anchor, &span);
+            }
+            return None;
+        }
+        if path.starts_with('/') {
+            self.resolve_site_url(path, anchor, &span)
+        } else {
+            self.resolve_source(path, anchor, &span)
+        }
+    }
+}
+
+/// Checks every recorded anchor against the rendered pages.
+pub fn check_anchors(
+    site: &Site,
+    rendered: &[Rendered],
+    checks: &[AnchorCheck],
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for c in checks {
+        let Some(r) = rendered.get(c.target) else {
+            continue;
+        };
+        if r.anchors.contains(&c.anchor) {
+            continue;
+        }
+        let page = &site.pages[c.target];
+        let mut d = Diagnostic::error(format!(
+            "broken link: `{}` has no heading with the id `#{}`",
+            page.file.name.display(),
+            c.anchor
+        ))
+        .at(&c.file, c.span.clone());
+        if let Some(h) = did_you_mean(&c.anchor, r.anchors.iter().map(String::as_str)) {
+            d = d.help(h);
+        }
+        errors.push(d);
+    }
+    errors
+}
+
+/// `mailto:`, `https:`, `tel:` … but not a Windows-looking `c:/` or a path.
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) if i > 1 => dest[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
+        _ => false,
+    }
+}
+
+fn relative_source(from: &SourcePath, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.dir().split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(to_parts.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
+/// Decodes `%20`-style escapes; invalid ones are kept as written.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(b) = u8::from_str_radix(hex, 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Escapes the characters that would break an `href` (spaces, quotes…);
+/// non-ASCII letters stay readable, as browsers accept them.
+pub fn percent_encode_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            ' ' | '"' | '<' | '>' | '`' | '#' | '?' | '%' | '{' | '}' | '|' | '\\' | '^' | '['
+            | ']' => out.push_str(&format!("%{:02X}", c as u32)),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://x.org"));
+        assert!(has_scheme("mailto:a@b.c"));
+        assert!(!has_scheme("a.md"));
+        assert!(!has_scheme("c:/x"));
+    }
+
+    #[test]
+    fn percent_round_trip() {
+        assert_eq!(percent_decode("my%20file.md"), "my file.md");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_encode_path("my file.png"), "my%20file.png");
+    }
+
+    #[test]
+    fn relative_sources() {
+        let from = SourcePath::new("recover/apologize.md");
+        assert_eq!(relative_source(&from, "recover/move-on.md"), "move-on.md");
+        assert_eq!(relative_source(&from, "prevent/a.md"), "../prevent/a.md");
+    }
+}

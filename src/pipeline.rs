@@ -1,0 +1,146 @@
+//! The build, stage by stage: config → load → markdown and links → render →
+//! output. Each stage takes plain data and returns plain data and diagnostics;
+//! this module only wires them together.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content;
+use crate::diagnostics::Diagnostic;
+use crate::links::{check_anchors, AnchorCheck, PageLinks};
+use crate::markdown::{self, Highlighter, Rendered};
+use crate::output::{self, WriteSummary, Writer};
+use crate::render::{self, OutFile};
+use crate::site::Site;
+use crate::theme::Theme;
+
+/// What a build does with its output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the build directory.
+    Build,
+    /// Validate and render everything, write nothing.
+    Check,
+}
+
+/// The outcome of a successful build or check.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// HTML pages rendered.
+    pub pages: usize,
+    pub write: WriteSummary,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// A loaded site with its markdown rendered and its links checked.
+pub struct Prepared {
+    pub site: Site,
+    pub rendered: Vec<Rendered>,
+}
+
+/// Loads the content and renders its markdown, checking every link.
+/// Returns the prepared site and all diagnostics (errors and warnings).
+pub fn prepare(config: Config) -> (Prepared, Vec<Diagnostic>) {
+    let (site, mut diagnostics) = content::load(config);
+    let highlighter = Highlighter::new();
+    let results: Vec<(Rendered, Vec<Diagnostic>, Vec<AnchorCheck>)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| {
+            let links = PageLinks::new(
+                &site,
+                &page.src,
+                &page.url,
+                Some(id),
+                &page.file,
+                page.body_start,
+            );
+            let r = markdown::render(page.body(), &links, &highlighter);
+            (r, links.errors.into_inner(), links.anchors.into_inner())
+        })
+        .collect();
+    let mut rendered = Vec::with_capacity(results.len());
+    let mut anchors = Vec::new();
+    for (r, mut errs, mut checks) in results {
+        rendered.push(r);
+        diagnostics.append(&mut errs);
+        anchors.append(&mut checks);
+    }
+    diagnostics.extend(check_anchors(&site, &rendered, &anchors));
+    (Prepared { site, rendered }, diagnostics)
+}
+
+/// Builds (or checks) the site described by `config`.
+///
+/// On any error nothing in the build directory changes, and every error found
+/// is returned, warnings included.
+pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
+    let start = Instant::now();
+    if mode == Mode::Build {
+        output::check_build_dir(&config).map_err(|d| vec![d])?;
+    }
+    let theme_config = config.clone();
+    let (theme, (prepared, mut diagnostics)) =
+        rayon::join(|| Theme::load(&theme_config), || prepare(config));
+    let theme = match theme {
+        Ok(t) => Some(t),
+        Err(mut errs) => {
+            diagnostics.append(&mut errs);
+            None
+        }
+    };
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    let Some(theme) = theme else {
+        return Err(diagnostics);
+    };
+    let Prepared { site, rendered } = prepared;
+
+    let pages = Mutex::new(0usize);
+    let count_page = |f: &OutFile| {
+        if f.path.as_str().ends_with(".html") {
+            *pages.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        }
+    };
+    let write = match mode {
+        Mode::Check => {
+            let errors = render::render_site(&site, &rendered, &theme, &|f| count_page(&f));
+            if !errors.is_empty() {
+                diagnostics.extend(errors);
+                return Err(diagnostics);
+            }
+            WriteSummary::default()
+        }
+        Mode::Build => {
+            let writer = Writer::open(&site.config.build_dir);
+            let errors = render::render_site(&site, &rendered, &theme, &|f| {
+                count_page(&f);
+                writer.stage(f)
+            });
+            if !errors.is_empty() {
+                diagnostics.extend(errors);
+                diagnostics.extend(writer.abort());
+                return Err(diagnostics);
+            }
+            match writer.commit() {
+                Ok(summary) => summary,
+                Err(errs) => {
+                    diagnostics.extend(errs);
+                    return Err(diagnostics);
+                }
+            }
+        }
+    };
+    Ok(Report {
+        pages: pages.into_inner().unwrap_or_else(|e| e.into_inner()),
+        write,
+        warnings: diagnostics,
+        elapsed: start.elapsed(),
+    })
+}

@@ -1,0 +1,519 @@
+//! Rendering: the site model, its rendered markdown and a theme in; every
+//! output file out, in memory. Pure: no disk, no network. Pages render in
+//! parallel and are handed to an `emit` callback as they are ready, so a large
+//! site never has to sit in memory whole.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::links::percent_encode_path;
+use crate::markdown::{html_escape, Highlighter, Rendered};
+use crate::paths::{OutputPath, SitePath};
+use crate::site::{Page, PageId, PageKind, Site, Tag, Tree};
+use crate::theme::Theme;
+
+/// Where the default theme's files and the generated stylesheet live.
+pub const ASSET_DIR: &str = "mendbook";
+
+/// One file of the built site.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub path: OutputPath,
+    pub content: Content,
+}
+
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Cow<'static, [u8]>),
+    /// A source file copied unchanged; the output stage reads it.
+    Copy(PathBuf),
+}
+
+impl OutFile {
+    fn text(path: OutputPath, text: String) -> Self {
+        OutFile {
+            path,
+            content: Content::Bytes(Cow::Owned(text.into_bytes())),
+        }
+    }
+}
+
+/// What to render, one unit of parallel work.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Page(PageId),
+    Tree(usize),
+    Tags,
+    Tag(usize),
+    NotFound,
+}
+
+/// Values shared by every page, converted to Tera values once.
+struct Shared {
+    config: Value,
+    description: Value,
+    base_url: Option<crate::config::BaseUrl>,
+    site: Value,
+    /// Per page, as a map (to extend) and as a value (to share).
+    summary_maps: Vec<BTreeMap<&'static str, Value>>,
+    summaries: Vec<Value>,
+    tree_summaries: Vec<Value>,
+    tag_summaries: Vec<Value>,
+}
+
+macro_rules! map {
+    ($($k:expr => $v:expr),* $(,)?) => {{
+        let mut m: BTreeMap<&'static str, Value> = BTreeMap::new();
+        $( m.insert($k, Value::from($v)); )*
+        m
+    }};
+}
+
+macro_rules! obj {
+    ($($k:expr => $v:expr),* $(,)?) => {{
+        let mut m: BTreeMap<&'static str, Value> = BTreeMap::new();
+        $( m.insert($k, Value::from($v)); )*
+        Value::from(m)
+    }};
+}
+
+fn opt_str(s: &Option<String>) -> Value {
+    match s {
+        Some(s) => Value::from(s.as_str()),
+        None => Value::none(),
+    }
+}
+
+fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+fn tag_refs(site: &Site, page: &Page) -> Value {
+    let tags: Vec<Value> = page
+        .tags
+        .iter()
+        .filter_map(|name| site.tag_by_name(name))
+        .map(|t| obj! { "name" => t.name.as_str(), "url" => t.url.as_str() })
+        .collect();
+    Value::from(tags)
+}
+
+fn page_summary(site: &Site, page: &Page, rendered: &Rendered) -> BTreeMap<&'static str, Value> {
+    let kind = match page.kind {
+        PageKind::Home => "home",
+        PageKind::Section => "section",
+        PageKind::Guide => "guide",
+    };
+    map! {
+        "title" => page.title.as_str(),
+        "description" => opt_str(&page.description),
+        "url" => page.url.as_str(),
+        "kind" => kind,
+        "date" => page.date.map(|d| d.human()),
+        "date_iso" => page.date.map(|d| d.iso()),
+        "updated" => page.updated.map(|d| d.human()),
+        "updated_iso" => page.updated.map(|d| d.iso()),
+        "authors" => page.authors.clone(),
+        "tags" => tag_refs(site, page),
+        "reading_time" => reading_time(rendered.words),
+        "words" => rendered.words,
+        "draft" => page.draft,
+        "weight" => page.weight,
+    }
+}
+
+fn tree_summary(tree: &Tree) -> Value {
+    obj! {
+        "title" => tree.title.as_str(),
+        "description" => opt_str(&tree.description),
+        "url" => tree.url.as_str(),
+        "kind" => "tree",
+    }
+}
+
+fn tag_summary(tag: &Tag) -> Value {
+    obj! {
+        "name" => tag.name.as_str(),
+        "url" => tag.url.as_str(),
+        "count" => tag.pages.len(),
+    }
+}
+
+fn config_value(config: &Config) -> Value {
+    obj! {
+        "title" => config.title.as_str(),
+        "description" => opt_str(&config.description),
+        "authors" => config.authors.clone(),
+        "language" => config.language.as_str(),
+        "base_url" => config.base_url.as_ref().map(|b| format!("{}{}", b.origin, b.prefix)),
+        "extra" => Value::from_serializable(&config.extra),
+    }
+}
+
+impl Shared {
+    fn new(site: &Site, rendered: &[Rendered]) -> Shared {
+        let summary_maps: Vec<BTreeMap<&'static str, Value>> = site
+            .pages
+            .iter()
+            .zip(rendered)
+            .map(|(p, r)| page_summary(site, p, r))
+            .collect();
+        let summaries: Vec<Value> = summary_maps
+            .iter()
+            .map(|m| Value::from(m.clone()))
+            .collect();
+        let tree_summaries: Vec<Value> = site.trees.iter().map(tree_summary).collect();
+        let tag_summaries: Vec<Value> = site.tags.iter().map(tag_summary).collect();
+        let home = &site.pages[Site::HOME];
+        let sections: Vec<Value> = home
+            .subsections
+            .iter()
+            .map(|&s| summaries[s].clone())
+            .collect();
+        let site_value = obj! {
+            "sections" => sections,
+            "trees" => tree_summaries.clone(),
+            "tags" => tag_summaries.clone(),
+        };
+        Shared {
+            config: config_value(&site.config),
+            description: opt_str(&site.config.description),
+            base_url: site.config.base_url.clone(),
+            site: site_value,
+            summary_maps,
+            summaries,
+            tree_summaries,
+            tag_summaries,
+        }
+    }
+
+    fn base_context(&self, kind: &str, root: &str, url: &SitePath, title: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("description", self.description.clone());
+        ctx.insert_value(
+            "canonical",
+            match &self.base_url {
+                Some(b) => Value::from(percent_encode_path(&b.absolute(url))),
+                None => Value::none(),
+            },
+        );
+        ctx.insert_value("config", self.config.clone());
+        ctx.insert_value("site", self.site.clone());
+        ctx.insert("root", root);
+        ctx.insert("current_url", url.as_str());
+        ctx.insert("kind", kind);
+        ctx.insert("title", title);
+        ctx.insert("assets", &format!("{root}{ASSET_DIR}/"));
+        ctx.insert("mendbook_version", env!("CARGO_PKG_VERSION"));
+        ctx.insert_value("breadcrumbs", Value::from(Vec::<Value>::new()));
+        ctx
+    }
+}
+
+/// Renders every page and generated file of the site, handing each to `emit`.
+/// Returns the template errors (each reported once).
+pub fn render_site(
+    site: &Site,
+    rendered: &[Rendered],
+    theme: &Theme,
+    emit: &(dyn Fn(OutFile) + Sync),
+) -> Vec<Diagnostic> {
+    let shared = Shared::new(site, rendered);
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    jobs.extend((0..site.trees.len()).map(Job::Tree));
+    if !site.tags.is_empty() {
+        jobs.push(Job::Tags);
+        jobs.extend((0..site.tags.len()).map(Job::Tag));
+    }
+    jobs.push(Job::NotFound);
+
+    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    jobs.par_iter().for_each(
+        |job| match render_job(site, rendered, theme, &shared, *job) {
+            Ok(file) => emit(file),
+            Err(e) => {
+                let d = theme.error(&e);
+                let mut errs = errors.lock().unwrap_or_else(|e| e.into_inner());
+                // The same template mistake fails every page that uses it; say it once.
+                if !errs
+                    .iter()
+                    .any(|x| x.message == d.message && x.position() == d.position())
+                {
+                    errs.push(d);
+                }
+            }
+        },
+    );
+
+    for file in generated_files(site, theme) {
+        emit(file);
+    }
+    errors.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+fn render_job(
+    site: &Site,
+    rendered: &[Rendered],
+    theme: &Theme,
+    shared: &Shared,
+    job: Job,
+) -> Result<OutFile, tera::Error> {
+    let (template, url, ctx) = match job {
+        Job::Page(id) => page_context(site, rendered, shared, id),
+        Job::Tree(id) => {
+            let tree = &site.trees[id];
+            let root = tree.url.root_prefix();
+            let mut ctx = shared.base_context("tree", &root, &tree.url, &tree.title);
+            ctx.insert_value("tree", shared.tree_summaries[id].clone());
+            if tree.description.is_some() {
+                ctx.insert_value("description", opt_str(&tree.description));
+            }
+            ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, tree.section, true));
+            ("tree.html", tree.url.clone(), ctx)
+        }
+        Job::Tags => {
+            let url = SitePath::page(["tags"]);
+            let mut ctx = shared.base_context("tags", &url.root_prefix(), &url, "Tags");
+            ctx.insert_value("tags", Value::from(shared.tag_summaries.clone()));
+            ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, Site::HOME, true));
+            ("tags.html", url, ctx)
+        }
+        Job::Tag(i) => {
+            let tag = &site.tags[i];
+            let title = format!("Tagged “{}”", tag.name);
+            let mut ctx = shared.base_context("tag", &tag.url.root_prefix(), &tag.url, &title);
+            let guides: Vec<Value> = tag
+                .pages
+                .iter()
+                .map(|&p| shared.summaries[p].clone())
+                .collect();
+            let mut t = BTreeMap::new();
+            t.insert("name", Value::from(tag.name.as_str()));
+            t.insert("url", Value::from(tag.url.as_str()));
+            t.insert("guides", Value::from(guides));
+            ctx.insert_value("tag", Value::from(t));
+            let mut crumbs = breadcrumbs(site, shared, Site::HOME, true)
+                .as_array()
+                .map(<[Value]>::to_vec)
+                .unwrap_or_default();
+            crumbs.push(obj! { "title" => "Tags", "url" => "tags/" });
+            ctx.insert_value("breadcrumbs", Value::from(crumbs));
+            ("tag.html", tag.url.clone(), ctx)
+        }
+        Job::NotFound => {
+            // The 404 page is served at any depth, so its links start at the
+            // site's absolute prefix instead of a relative one.
+            let prefix = site
+                .config
+                .base_url
+                .as_ref()
+                .map(|b| b.prefix.clone())
+                .unwrap_or_else(|| "/".to_string());
+            let url = SitePath::file("404.html");
+            let ctx = shared.base_context("404", &prefix, &url, "Page not found");
+            ("404.html", url, ctx)
+        }
+    };
+    let html = theme.tera.render(template, &ctx)?;
+    Ok(OutFile::text(url.output_path(), html))
+}
+
+fn breadcrumbs(site: &Site, shared: &Shared, id: PageId, include_self: bool) -> Value {
+    let mut chain = site.ancestors(id);
+    if include_self {
+        chain.push(id);
+    }
+    Value::from(
+        chain
+            .into_iter()
+            .map(|p| shared.summaries[p].clone())
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn page_context(
+    site: &Site,
+    rendered: &[Rendered],
+    shared: &Shared,
+    id: PageId,
+) -> (&'static str, SitePath, Context) {
+    let page = &site.pages[id];
+    let r = &rendered[id];
+    let root = page.url.root_prefix();
+    let kind = match page.kind {
+        PageKind::Home => "home",
+        PageKind::Section => "section",
+        PageKind::Guide => "guide",
+    };
+    let title = if page.kind == PageKind::Home {
+        site.config.title.clone()
+    } else {
+        page.title.clone()
+    };
+    let mut ctx = shared.base_context(kind, &root, &page.url, &title);
+    ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, id, false));
+    if page.description.is_some() {
+        ctx.insert_value("description", opt_str(&page.description));
+    }
+
+    let mut full = shared.summary_maps[id].clone();
+    full.insert("content", Value::safe_string(&r.html));
+    full.insert("toc", Value::from_serializable(&r.toc));
+    full.insert("extra", Value::from_serializable(&page.extra));
+
+    let template = match page.kind {
+        PageKind::Guide => {
+            let (prev, next) = site.neighbours(id);
+            let link = |p: Option<PageId>| {
+                p.map(|p| shared.summaries[p].clone())
+                    .unwrap_or_else(Value::none)
+            };
+            full.insert("prev", link(prev));
+            full.insert("next", link(next));
+            full.insert("section", link(page.parent));
+            ctx.insert_value("page", Value::from(full));
+            "page.html"
+        }
+        PageKind::Home | PageKind::Section => {
+            let guides: Vec<Value> = page
+                .guides
+                .iter()
+                .map(|&g| shared.summaries[g].clone())
+                .collect();
+            let subsections: Vec<Value> = page
+                .subsections
+                .iter()
+                .map(|&s| {
+                    let mut m = shared.summary_maps[s].clone();
+                    let g: Vec<Value> = site.pages[s]
+                        .guides
+                        .iter()
+                        .map(|&g| shared.summaries[g].clone())
+                        .collect();
+                    m.insert("guides", Value::from(g));
+                    let t: Vec<Value> = site.pages[s]
+                        .trees
+                        .iter()
+                        .map(|&t| shared.tree_summaries[t].clone())
+                        .collect();
+                    m.insert("trees", Value::from(t));
+                    Value::from(m)
+                })
+                .collect();
+            let trees: Vec<Value> = page
+                .trees
+                .iter()
+                .map(|&t| shared.tree_summaries[t].clone())
+                .collect();
+            full.insert("guides", Value::from(guides));
+            full.insert("subsections", Value::from(subsections));
+            full.insert("trees", Value::from(trees));
+            ctx.insert_value("section", Value::from(full));
+            if page.kind == PageKind::Home {
+                "index.html"
+            } else {
+                "section.html"
+            }
+        }
+    };
+    (template, page.url.clone(), ctx)
+}
+
+/// Files every site gets besides its pages: static theme files, the
+/// highlighting stylesheet, content assets, aliases, sitemap, robots.txt,
+/// `.nojekyll` and CNAME.
+fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
+    let config = &site.config;
+    let mut files = Vec::new();
+    for (name, bytes) in &theme.static_files {
+        files.push(OutFile {
+            path: OutputPath::new(name.clone()),
+            content: Content::Bytes(bytes.clone()),
+        });
+    }
+    files.push(OutFile::text(
+        OutputPath::new(format!("{ASSET_DIR}/syntax.css")),
+        Highlighter::stylesheet(),
+    ));
+    for asset in &site.assets {
+        files.push(OutFile {
+            path: asset.url.output_path(),
+            content: Content::Copy(asset.disk.clone()),
+        });
+    }
+    for page in &site.pages {
+        for alias in &page.aliases {
+            files.push(OutFile::text(
+                alias.output_path(),
+                redirect_page(config, alias, &page.url, &page.title),
+            ));
+        }
+    }
+    files.push(OutFile::text(OutputPath::new(".nojekyll"), String::new()));
+    if let Some(cname) = &config.cname {
+        files.push(OutFile::text(
+            OutputPath::new("CNAME"),
+            format!("{}\n", cname.trim()),
+        ));
+    }
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = &config.base_url {
+        robots.push_str(&format!(
+            "Sitemap: {}\n",
+            base.absolute(&SitePath::file("sitemap.xml"))
+        ));
+        files.push(OutFile::text(OutputPath::new("sitemap.xml"), sitemap(site)));
+    }
+    files.push(OutFile::text(OutputPath::new("robots.txt"), robots));
+    files
+}
+
+fn redirect_page(config: &Config, from: &SitePath, to: &SitePath, title: &str) -> String {
+    let rel = html_escape(&percent_encode_path(&from.relative_to(to)));
+    let canonical = match &config.base_url {
+        Some(b) => html_escape(&b.absolute(to)),
+        None => rel.clone(),
+    };
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting to {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={rel}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{rel}\">{title}</a>.</p>\n</body>\n</html>\n",
+        lang = html_escape(&config.language),
+        title = html_escape(title),
+    )
+}
+
+fn sitemap(site: &Site) -> String {
+    let Some(base) = &site.config.base_url else {
+        return String::new();
+    };
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut entry = |url: &SitePath, lastmod: Option<String>| {
+        out.push_str("  <url><loc>");
+        out.push_str(&html_escape(&percent_encode_path(&base.absolute(url))));
+        out.push_str("</loc>");
+        if let Some(d) = lastmod {
+            out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        out.push_str("</url>\n");
+    };
+    for page in &site.pages {
+        entry(&page.url, page.updated.or(page.date).map(|d| d.iso()));
+    }
+    for tree in &site.trees {
+        entry(&tree.url, None);
+    }
+    if !site.tags.is_empty() {
+        entry(&SitePath::page(["tags"]), None);
+        for tag in &site.tags {
+            entry(&tag.url, None);
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
