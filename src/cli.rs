@@ -112,7 +112,10 @@ impl Printer {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        // Wrap for a terminal; keep each message on one line for logs and grep.
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_wrap_lines(self.color);
         for d in diagnostics {
             if self.quiet && d.severity == Severity::Warning {
                 continue;
@@ -150,7 +153,7 @@ struct Shown<'a> {
 
 impl<'a> Shown<'a> {
     fn new(d: &'a Diagnostic) -> Self {
-        let source = d.location.as_ref().and_then(|(file, _)| {
+        let source = d.location.as_deref().and_then(|(file, _)| {
             (!file.text.is_empty())
                 .then(|| NamedSource::new(file.name.display().to_string(), file.text.to_string()))
         });
@@ -192,7 +195,7 @@ impl miette::Diagnostic for Shown<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let (_, span) = self.d.location.as_ref()?;
+        let (_, span) = self.d.location.as_deref()?;
         let len = span.len().max(1);
         let label = LabeledSpan::new_primary_with_span(self.d.label.clone(), (span.start, len));
         Some(Box::new(std::iter::once(label)))

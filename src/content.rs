@@ -275,6 +275,8 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
     let mut fm = FrontMatter::default();
     let mut body_start = 0;
     let mut fm_range: Option<Range<usize>> = None;
+    // When the front matter cannot be read, a missing title is no news.
+    let mut fm_broken = false;
 
     if let Some(rest) = text.strip_prefix("---") {
         let first_line_end = rest.find('\n').map(|i| i + 3 + 1).unwrap_or(text.len());
@@ -302,6 +304,7 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
                             .help("end the front matter with a line holding only `---`"),
                     );
                     body_start = text.len();
+                    fm_broken = true;
                 }
             }
         }
@@ -333,6 +336,7 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
                     }
                 }
                 Err(e) => {
+                    fm_broken = true;
                     let at = range.start + e.offset.unwrap_or(0);
                     let mut d = Diagnostic::error(format!("invalid front matter: {}", e.message))
                         .at(&file, at..at + 1);
@@ -380,7 +384,7 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
                 title
             }
             None => {
-                if src.file_name() != "_index.md" {
+                if src.file_name() != "_index.md" && !fm_broken {
                     diagnostics.push(
                         Diagnostic::error("this page has no title")
                             .at(&file, 0..0)

@@ -79,7 +79,7 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     /// The file and the byte span the problem points at, when there is one.
-    pub location: Option<(SourceFile, Range<usize>)>,
+    pub location: Option<Box<(SourceFile, Range<usize>)>>,
     /// A label under the caret, e.g. "no page has this path".
     pub label: Option<String>,
     /// A suggestion shown after the snippet, e.g. "did you mean `build-dir`?".
@@ -109,7 +109,7 @@ impl Diagnostic {
         let len = file.text.len();
         let start = floor_char_boundary(&file.text, span.start.min(len));
         let end = floor_char_boundary(&file.text, span.end.clamp(start, len));
-        self.location = Some((file.clone(), start..end));
+        self.location = Some(Box::new((file.clone(), start..end)));
         self
     }
 
@@ -134,14 +134,14 @@ impl Diagnostic {
 
     /// `file:line:column`, the way editors and terminals link to a place.
     pub fn position(&self) -> Option<String> {
-        let (file, span) = self.location.as_ref()?;
+        let (file, span) = self.location.as_deref()?;
         let (line, col) = file.line_col(span.start);
         Some(format!("{}:{}:{}", file.name.display(), line, col))
     }
 
     /// The file this diagnostic points into, if any.
     pub fn file(&self) -> Option<&Path> {
-        self.location.as_ref().map(|(f, _)| f.name.as_path())
+        self.location.as_deref().map(|(f, _)| f.name.as_path())
     }
 }
 

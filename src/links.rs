@@ -117,20 +117,14 @@ impl<'a> PageLinks<'a> {
                 );
                 return None;
             }
-            let help = did_you_mean(
-                src.as_str(),
-                self.site.by_source.keys().map(SourcePath::as_str),
-            )
-            .map(|h| {
-                // Suggest the path as the author would write it, relative to this file.
-                h.replace('`', "")
-                    .strip_prefix("did you mean ")
-                    .map(|p| {
-                        let p = p.trim_end_matches('?');
-                        format!("did you mean `{}`?", relative_source(self.from_src, p))
-                    })
-                    .unwrap_or(h)
-            });
+            // Compare paths as the author writes them: relative to this file.
+            let written: Vec<String> = self
+                .site
+                .by_source
+                .keys()
+                .map(|k| relative_source(self.from_src, k.as_str()))
+                .collect();
+            let help = did_you_mean(&decoded, written.iter().map(String::as_str));
             self.error(
                 span,
                 format!(

@@ -196,6 +196,15 @@ fn callout_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// A heading being collected: its events, and its plain text for the id.
+struct HeadingBuf<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
 /// Renders `text` to HTML. Links and images go through `links`.
 pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -> Rendered {
     let mut out: Vec<Event> = Vec::new();
@@ -205,13 +214,7 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
     let mut quotes: Vec<bool> = Vec::new();
 
     // Set while inside a heading or a code block, whose events are buffered.
-    let mut heading: Option<(
-        HeadingLevel,
-        Option<CowStr>,
-        Vec<CowStr>,
-        Vec<Event>,
-        String,
-    )> = None;
+    let mut heading: Option<HeadingBuf> = None;
     let mut code: Option<(String, String)> = None;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
@@ -281,11 +284,24 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
                 classes,
                 attrs: _,
             }) => {
-                heading = Some((level, id, classes, Vec::new(), String::new()));
+                heading = Some(HeadingBuf {
+                    level,
+                    id,
+                    classes,
+                    events: Vec::new(),
+                    text: String::new(),
+                });
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, id, classes, inner, plain)) = heading.take() else {
+                let Some(HeadingBuf {
+                    level,
+                    id,
+                    classes,
+                    events: inner,
+                    text: plain,
+                }) = heading.take()
+                else {
                     continue;
                 };
                 let base = match id {
@@ -352,14 +368,14 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
             Event::Text(t) => {
                 rendered.words += t.split_whitespace().count();
                 if let Some(h) = heading.as_mut() {
-                    h.4.push_str(&t);
+                    h.text.push_str(&t);
                 }
                 Event::Text(t)
             }
             Event::Code(t) => {
                 rendered.words += t.split_whitespace().count();
                 if let Some(h) = heading.as_mut() {
-                    h.4.push_str(&t);
+                    h.text.push_str(&t);
                 }
                 Event::Code(t)
             }
@@ -378,7 +394,7 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
             e => e,
         };
         match heading.as_mut() {
-            Some(h) => h.3.push(event),
+            Some(h) => h.events.push(event),
             None => out.push(event),
         }
     }

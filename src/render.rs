@@ -317,7 +317,8 @@ fn render_job(
                 .map(|b| b.prefix.clone())
                 .unwrap_or_else(|| "/".to_string());
             let url = SitePath::file("404.html");
-            let ctx = shared.base_context("404", &prefix, &url, "Page not found");
+            let mut ctx = shared.base_context("404", &prefix, &url, "Page not found");
+            ctx.insert_value("canonical", Value::none());
             ("404.html", url, ctx)
         }
     };

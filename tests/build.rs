@@ -1,0 +1,308 @@
+//! `mendbook build` on fixture sites: the output a reader and a host see.
+
+mod common;
+
+use common::{crawl, get, Site, StaticServer};
+
+const BOOK: &str = "[book]\ntitle = \"Fixture guides\"\n\n[site]\nbase-url = \"https://example.github.io/recovery/\"\n";
+
+fn rich_site() -> Site {
+    Site::new(&[
+        ("book.toml", BOOK),
+        ("content/_index.md", "---\ntitle: Welcome\n---\nStart with [the apology](recover/apologize.md#what-to-say).\n"),
+        ("content/recover/_index.md", "---\ntitle: Recover\nweight: 1\n---\nHow to recover.\n"),
+        (
+            "content/recover/apologize.md",
+            "---\ntitle: Apologize well\ndescription: Say sorry without excuses.\nweight: 1\ndate: 2026-03-01\ntags: [apology, trust]\naliases: [/old/sorry/]\n---\n\n## What to say\n\nSee [moving on](move-on.md) and [the cause](../prevent/cause.md#warning-signs).\n\n![chart](chart.png)\n\n> [!TIP]\n> Keep it short.\n\n```rust\nfn main() {}\n```\n",
+        ),
+        ("content/recover/move-on.md", "---\ntitle: Move on\nweight: 2\ntags: [mindset]\n---\n\n## Let it go\n\nBack to [apologizing](apologize.md).\n"),
+        ("content/recover/chart.png", "not really a png"),
+        ("content/prevent/_index.md", "---\ntitle: Prevent\nweight: 2\n---\n"),
+        ("content/prevent/cause.md", "---\ntitle: Find the cause\ntags: [Trust]\n---\n\n## Warning signs\n\nText. See [the section](../recover/).\n"),
+    ])
+}
+
+#[test]
+fn links_and_assets_work_under_a_path_prefix() {
+    let site = rich_site();
+    site.build_ok();
+    let server = StaticServer::start(&site.path("public"), "/recovery/");
+    let result = crawl(server.port, "/recovery/");
+    assert!(
+        result.broken.is_empty(),
+        "broken links: {:#?}",
+        result.broken
+    );
+    for page in [
+        "/recovery/recover/apologize/",
+        "/recovery/recover/move-on/",
+        "/recovery/prevent/cause/",
+        "/recovery/tags/",
+        "/recovery/tags/trust/",
+        "/recovery/recover/chart.png",
+        "/recovery/mendbook/style.css",
+    ] {
+        assert!(
+            result.ok.contains(page),
+            "{page} was not reached: {:#?}",
+            result.ok
+        );
+    }
+}
+
+#[test]
+fn links_work_at_a_domain_root_too() {
+    let site = rich_site();
+    site.build_ok();
+    let server = StaticServer::start(&site.path("public"), "/");
+    let result = crawl(server.port, "/");
+    assert!(
+        result.broken.is_empty(),
+        "broken links: {:#?}",
+        result.broken
+    );
+    assert!(result.ok.contains("/recover/apologize/"));
+}
+
+#[test]
+fn markdown_links_are_rewritten_to_relative_urls() {
+    let site = rich_site();
+    site.build_ok();
+    let html = site.read("public/recover/apologize/index.html");
+    assert!(html.contains("href=\"../move-on/\""), "{html}");
+    assert!(
+        html.contains("href=\"../../prevent/cause/#warning-signs\""),
+        "{html}"
+    );
+    assert!(html.contains("src=\"../chart.png\""), "{html}");
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains("href=\"recover/apologize/#what-to-say\""),
+        "{home}"
+    );
+}
+
+#[test]
+fn markdown_extensions_render() {
+    let site = rich_site();
+    site.build_ok();
+    let html = site.read("public/recover/apologize/index.html");
+    assert!(html.contains("<h2 id=\"what-to-say\">"), "{html}");
+    assert!(
+        html.contains("href=\"#what-to-say\""),
+        "self-link and toc: {html}"
+    );
+    assert!(html.contains("class=\"callout callout-tip\""), "{html}");
+    assert!(
+        html.contains("<span class=\"hl-"),
+        "highlighted code: {html}"
+    );
+    let css = site.read("public/mendbook/syntax.css");
+    assert!(css.contains(".hl-"), "{css}");
+    assert!(css.contains("prefers-color-scheme: dark"), "{css}");
+}
+
+#[test]
+fn alias_redirects_to_the_page() {
+    let site = rich_site();
+    site.build_ok();
+    let html = site.read("public/old/sorry/index.html");
+    assert!(
+        html.contains("http-equiv=\"refresh\" content=\"0; url=../../recover/apologize/\""),
+        "{html}"
+    );
+    assert!(html.contains(
+        "rel=\"canonical\" href=\"https://example.github.io/recovery/recover/apologize/\""
+    ));
+    // The redirect resolves to a real page under the prefix.
+    let server = StaticServer::start(&site.path("public"), "/recovery/");
+    let (status, _, _) = get(
+        server.port,
+        &common::resolve("/recovery/old/sorry/", "../../recover/apologize/"),
+    );
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn tag_pages_list_their_guides() {
+    let site = rich_site();
+    site.build_ok();
+    let index = site.read("public/tags/index.html");
+    for tag in ["apology", "trust", "mindset"] {
+        assert!(
+            index.contains(&format!("href=\"../tags/{tag}/\"")),
+            "{tag} missing: {index}"
+        );
+    }
+    // `Trust` and `trust` are one tag.
+    let trust = site.read("public/tags/trust/index.html");
+    assert!(
+        trust.contains("Apologize well") && trust.contains("Find the cause"),
+        "{trust}"
+    );
+    assert!(!trust.contains("Move on"));
+    let guide = site.read("public/recover/apologize/index.html");
+    assert!(guide.contains("href=\"../../tags/apology/\""));
+}
+
+#[test]
+fn sitemap_robots_nojekyll_and_cname() {
+    let site = rich_site();
+    site.write(
+        "book.toml",
+        &format!("{BOOK}cname = \"guides.example.com\"\n"),
+    );
+    site.build_ok();
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.github.io/recovery/recover/apologize/</loc><lastmod>2026-03-01</lastmod>"), "{sitemap}");
+    assert!(sitemap.contains("<loc>https://example.github.io/recovery/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.github.io/recovery/tags/trust/</loc>"));
+    assert!(site
+        .read("public/robots.txt")
+        .contains("Sitemap: https://example.github.io/recovery/sitemap.xml"));
+    assert!(site.exists("public/.nojekyll"));
+    assert_eq!(site.read("public/CNAME"), "guides.example.com\n");
+}
+
+#[test]
+fn base_url_flag_overrides_book_toml() {
+    let site = rich_site();
+    let run = site.run(&["build", "--base-url", "https://guides.example.org/"]);
+    assert!(run.ok(), "{}", run.all());
+    assert!(site
+        .read("public/sitemap.xml")
+        .contains("<loc>https://guides.example.org/recover/apologize/</loc>"));
+    assert!(site
+        .read("public/404.html")
+        .contains("href=\"/mendbook/style.css\""));
+}
+
+#[test]
+fn not_found_page_works_at_any_depth() {
+    let site = rich_site();
+    site.build_ok();
+    let html = site.read("public/404.html");
+    assert!(
+        html.contains("href=\"/recovery/mendbook/style.css\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/recovery/recover/\""), "{html}");
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // Every link in it resolves from a deep, made-up URL.
+    let server = StaticServer::start(&site.path("public"), "/recovery/");
+    for link in common::links_in(&html) {
+        assert!(
+            !link.starts_with("http"),
+            "the 404 page links only inside the site: {link}"
+        );
+        if link.starts_with('#') {
+            continue;
+        }
+        let target = common::resolve("/recovery/no/such/deep/page/", &link);
+        assert_eq!(get(server.port, &target).0, 200, "{link} -> {target}");
+    }
+}
+
+#[test]
+fn sections_order_by_weight_then_title_with_prev_next() {
+    let site = rich_site();
+    site.build_ok();
+    let section = site.read("public/recover/index.html");
+    let a = section.find("Apologize well").unwrap();
+    let b = section.find("Move on").unwrap();
+    assert!(a < b);
+    let first = site.read("public/recover/apologize/index.html");
+    assert!(
+        first.contains("rel=\"next\" href=\"../../recover/move-on/\""),
+        "{first}"
+    );
+    assert!(!first.contains("rel=\"prev\""));
+    let home = site.read("public/index.html");
+    assert!(home.find("Recover").unwrap() < home.find("Prevent").unwrap());
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let site = Site::new(&[
+        ("content/_index.md", "\u{feff}---\r\ntitle: Home\r\n---\r\nHello\r\n"),
+        ("content/a.md", "\u{feff}---\r\ntitle: With CRLF\r\ntags: [x]\r\n---\r\n\r\n## Heading\r\n\r\nText [home](_index.md).\r\n"),
+        ("content/b.md", "# Title from heading\r\n\r\nBody\r\n"),
+    ]);
+    site.build_ok();
+    let a = site.read("public/a/index.html");
+    assert!(a.contains("<h1>With CRLF</h1>"), "{a}");
+    assert!(a.contains("<h2 id=\"heading\">"));
+    let b = site.read("public/b/index.html");
+    assert!(b.contains("<h1>Title from heading</h1>"));
+    assert_eq!(b.matches("<h1>").count(), 1, "the heading is not repeated");
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::new(&[
+        ("content/_index.md", "Home\n"),
+        (
+            "content/wip.md",
+            "---\ntitle: Work in progress\ndraft: true\n---\nSoon.\n",
+        ),
+    ]);
+    site.build_ok();
+    assert!(!site.exists("public/wip/index.html"));
+    let run = site.run(&["build", "--drafts"]);
+    assert!(run.ok(), "{}", run.all());
+    assert!(site.read("public/wip/index.html").contains("Draft"));
+    // Without --drafts again, the draft page goes away.
+    site.build_ok();
+    assert!(!site.exists("public/wip/index.html"));
+}
+
+#[test]
+fn assets_are_copied_beside_their_pages() {
+    let site = rich_site();
+    site.write_bytes("content/recover/guide.pdf", &[0, 1, 2, 255]);
+    site.build_ok();
+    assert_eq!(
+        std::fs::read(site.path("public/recover/guide.pdf")).unwrap(),
+        vec![0, 1, 2, 255]
+    );
+}
+
+#[test]
+fn summary_line_and_no_warnings() {
+    let site = rich_site();
+    let run = site.build_ok();
+    assert!(run.stdout.starts_with("Built "), "{}", run.all());
+    assert!(run.stdout.contains(" pages in "));
+    assert!(run.stderr.is_empty(), "{}", run.all());
+    let quiet = site.run(&["build", "-q"]);
+    assert!(quiet.ok() && quiet.stdout.is_empty(), "{}", quiet.all());
+}
+
+#[test]
+fn directories_without_an_index_still_get_a_section_page() {
+    let site = Site::new(&[("content/guides/g1.md", "---\ntitle: One\n---\nx\n")]);
+    site.build_ok();
+    let section = site.read("public/guides/index.html");
+    assert!(section.contains("<h1>Guides</h1>"), "{section}");
+    assert!(
+        section.contains("href=\"../guides/g1/\"") || section.contains("href=\"g1/\""),
+        "{section}"
+    );
+}
+
+#[test]
+fn file_names_with_spaces_and_accents_get_clean_urls() {
+    let site = Site::new(&[
+        (
+            "content/_index.md",
+            "See [it](Café%20notes.md) and ![pic](my%20pic.png).\n",
+        ),
+        ("content/Café notes.md", "# Café notes\n\nHi.\n"),
+        ("content/my pic.png", "png"),
+    ]);
+    site.build_ok();
+    assert!(site.exists("public/café-notes/index.html"));
+    let home = site.read("public/index.html");
+    assert!(home.contains("href=\"café-notes/\""), "{home}");
+    assert!(home.contains("src=\"my%20pic.png\""), "{home}");
+}
