@@ -278,6 +278,9 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
             let out_dir = config.build_dir.clone();
             let report = pipeline::build(config, Mode::Build)?;
             printer.diagnostics(&report.warnings);
+            for (stage, time) in &report.stages {
+                printer.detail(format!("{stage}: {}", format_duration(*time)));
+            }
             let w = &report.write;
             let shown = out_dir.strip_prefix(&cwd).unwrap_or(&out_dir);
             printer.info(format!(

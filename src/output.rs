@@ -113,6 +113,8 @@ pub struct Writer {
     staged: Mutex<Vec<(PathBuf, PathBuf)>>,
     errors: Mutex<Vec<Diagnostic>>,
     unchanged: AtomicUsize,
+    /// Folders known to exist, to spare a syscall per file.
+    made_dirs: Mutex<HashSet<PathBuf>>,
 }
 
 impl Writer {
@@ -140,6 +142,7 @@ impl Writer {
             staged: Mutex::new(Vec::new()),
             errors: Mutex::new(Vec::new()),
             unchanged: AtomicUsize::new(0),
+            made_dirs: Mutex::new(HashSet::new()),
         }
     }
 
@@ -195,6 +198,26 @@ impl Writer {
         {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return;
+        }
+        if let Some(parent) = dest.parent() {
+            if !self
+                .made_dirs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(parent)
+            {
+                if let Err(e) = std::fs::create_dir_all(parent) {
+                    self.error(Diagnostic::error(format!(
+                        "cannot create {}: {e}",
+                        parent.display()
+                    )));
+                    return;
+                }
+                self.made_dirs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(parent.to_path_buf());
+            }
         }
         match write_temporary(&dest, data) {
             Ok(tmp) => self
@@ -302,9 +325,6 @@ fn temporary_name(dest: &Path) -> PathBuf {
 }
 
 fn write_temporary(dest: &Path, data: &[u8]) -> std::io::Result<PathBuf> {
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
     let tmp = temporary_name(dest);
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(data)?;
@@ -313,6 +333,9 @@ fn write_temporary(dest: &Path, data: &[u8]) -> std::io::Result<PathBuf> {
 
 /// Writes a file by way of a temporary sibling and a rename.
 pub fn write_atomic(dest: &Path, data: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
     let tmp = write_temporary(dest, data)?;
     std::fs::rename(&tmp, dest).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);

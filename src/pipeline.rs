@@ -34,6 +34,8 @@ pub struct Report {
     pub write: WriteSummary,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// How long each stage took, for `-v`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// A loaded site with its markdown rendered and its links checked.
@@ -87,6 +89,8 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
     let theme_config = config.clone();
     let (theme, (prepared, mut diagnostics)) =
         rayon::join(|| Theme::load(&theme_config), || prepare(config));
+    let mut stages = vec![("load, markdown and links", start.elapsed())];
+    let render_start = Instant::now();
     let theme = match theme {
         Ok(t) => Some(t),
         Err(mut errs) => {
@@ -137,10 +141,12 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
             }
         }
     };
+    stages.push(("render and write", render_start.elapsed()));
     Ok(Report {
         pages: pages.into_inner().unwrap_or_else(|e| e.into_inner()),
         write,
         warnings: diagnostics,
         elapsed: start.elapsed(),
+        stages,
     })
 }

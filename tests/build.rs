@@ -306,3 +306,89 @@ fn file_names_with_spaces_and_accents_get_clean_urls() {
     assert!(home.contains("href=\"café-notes/\""), "{home}");
     assert!(home.contains("src=\"my%20pic.png\""), "{home}");
 }
+
+#[test]
+fn a_theme_folder_overrides_single_templates() {
+    let site = rich_site();
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p class=\"custom\">{{ page.title }} by my theme</p>{{ page.content }}{% endblock main %}",
+    );
+    site.build_ok();
+    let guide = site.read("public/recover/move-on/index.html");
+    assert!(
+        guide.contains("<p class=\"custom\">Move on by my theme</p>"),
+        "{guide}"
+    );
+    assert!(
+        guide.contains("mendbook/style.css"),
+        "base.html still comes from the built-in theme"
+    );
+    let section = site.read("public/recover/index.html");
+    assert!(!section.contains("by my theme"));
+    assert!(section.contains("<h1>Recover</h1>"));
+}
+
+#[test]
+fn a_named_theme_is_picked_from_themes_folder() {
+    let site = rich_site();
+    site.write("book.toml", &format!("{BOOK}[build]\ntheme = \"plain\"\n"));
+    site.write(
+        "themes/plain/static/mendbook/style.css",
+        "body { color: red }",
+    );
+    site.build_ok();
+    assert_eq!(
+        site.read("public/mendbook/style.css"),
+        "body { color: red }"
+    );
+}
+
+#[test]
+fn sections_nest() {
+    let site = Site::new(&[
+        ("content/_index.md", "Home\n"),
+        ("content/work/_index.md", "---\ntitle: Work\n---\n"),
+        ("content/work/teams/_index.md", "---\ntitle: Teams\n---\n"),
+        (
+            "content/work/teams/review.md",
+            "---\ntitle: Ask for review\n---\nBack [up](../_index.md).\n",
+        ),
+    ]);
+    site.build_ok();
+    let inner = site.read("public/work/teams/review/index.html");
+    assert!(
+        inner.contains("href=\"../../\""),
+        "link to the parent section: {inner}"
+    );
+    assert!(
+        inner.contains(">Work</a>") && inner.contains(">Teams</a>"),
+        "breadcrumbs: {inner}"
+    );
+    let work = site.read("public/work/index.html");
+    assert!(
+        work.contains("Teams"),
+        "the section lists its sub-section: {work}"
+    );
+}
+
+#[test]
+fn links_to_decision_trees_resolve() {
+    let site = Site::new(&[
+        (
+            "content/_index.md",
+            "Take [the quiz](flows/recover.yaml).\n",
+        ),
+        (
+            "content/flows/recover.yaml",
+            "title: Can you recover?\ndescription: Three questions.\nnodes: {}\n",
+        ),
+    ]);
+    site.build_ok();
+    assert!(site
+        .read("public/index.html")
+        .contains("href=\"flows/recover/\""));
+    assert!(site
+        .read("public/flows/recover/index.html")
+        .contains("Can you recover?"));
+}

@@ -1,0 +1,161 @@
+//! Build-time benchmark: mendbook against Hugo on the same generated corpus.
+//!
+//! Run with `cargo bench --bench site_build` (optionally `-- 1000 10000`).
+//! It generates the shared corpus with `../shared/bench/gen_corpus.py` (or
+//! `$MENDBOOK_CORPUS_SCRIPT`), builds it with the release binary and, when
+//! `hugo` is installed, with Hugo, three runs each, and prints wall time and
+//! peak memory (max RSS) for every run plus the median ratio.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Measure {
+    wall: Duration,
+    max_rss_kib: i64,
+    ok: bool,
+}
+
+/// Runs a command and measures its wall time and peak resident memory.
+fn measure(cmd: &mut Command) -> Measure {
+    // Flush what earlier runs left to write, so it is not charged to this one.
+    // SAFETY: sync has no preconditions.
+    unsafe { libc::sync() };
+    let start = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    Measure {
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+        ok: rc == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1000, 10000]
+    } else {
+        sizes
+    };
+    let script = std::env::var_os("MENDBOOK_CORPUS_SCRIPT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../shared/bench/gen_corpus.py"));
+
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--quiet"])
+        .current_dir(manifest)
+        .status()
+        .expect("cargo build");
+    assert!(status.success());
+    let mendbook = manifest.join("target/release/mendbook");
+    let hugo = Command::new("hugo")
+        .arg("version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success());
+    match &hugo {
+        Some(o) => println!("hugo: {}", String::from_utf8_lossy(&o.stdout).trim()),
+        None => println!("hugo: not installed (apt-get install hugo), measuring mendbook alone"),
+    }
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+
+    for n in sizes {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ok = Command::new("python3")
+            .arg(&script)
+            .arg(n.to_string())
+            .arg(dir.path())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(
+            ok,
+            "could not generate the corpus with {}",
+            script.display()
+        );
+        println!("\n== {n} guides");
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        for run in 1..=3 {
+            // A clean build each time, into a folder never used before: deleting
+            // the last output would leave the file system busy discarding it.
+            let out = dir.path().join(format!("out-mendbook-{run}"));
+            let m = measure(
+                Command::new(&mendbook)
+                    .args(["build", "-q", "--out"])
+                    .arg(&out)
+                    .current_dir(dir.path().join("ours")),
+            );
+            assert!(m.ok, "mendbook failed on the corpus");
+            println!(
+                "mendbook run {run}: {:>8.0} ms  peak {:>6.1} MiB",
+                m.wall.as_secs_f64() * 1e3,
+                m.max_rss_kib as f64 / 1024.0
+            );
+            ours.push(m.wall);
+            if hugo.is_some() {
+                let out = dir.path().join(format!("out-hugo-{run}"));
+                let m = measure(
+                    Command::new("hugo")
+                        .args(["--quiet", "--destination"])
+                        .arg(&out)
+                        .current_dir(dir.path().join("hugo")),
+                );
+                assert!(m.ok, "hugo failed on the corpus");
+                println!(
+                    "hugo     run {run}: {:>8.0} ms  peak {:>6.1} MiB",
+                    m.wall.as_secs_f64() * 1e3,
+                    m.max_rss_kib as f64 / 1024.0
+                );
+                theirs.push(m.wall);
+            }
+        }
+        let (a, b) = (median(ours), (!theirs.is_empty()).then(|| median(theirs)));
+        match b {
+            Some(b) => println!(
+                "median: mendbook {:.0} ms, hugo {:.0} ms, mendbook takes {:.2}x Hugo's time",
+                a.as_secs_f64() * 1e3,
+                b.as_secs_f64() * 1e3,
+                a.as_secs_f64() / b.as_secs_f64()
+            ),
+            None => println!("median: mendbook {:.0} ms", a.as_secs_f64() * 1e3),
+        }
+        // A no-change rebuild: what an author pays on every save.
+        let out = dir.path().join("out-mendbook-3");
+        let m = measure(
+            Command::new(&mendbook)
+                .args(["build", "-q", "--out"])
+                .arg(&out)
+                .current_dir(dir.path().join("ours")),
+        );
+        println!(
+            "mendbook rebuild with nothing changed: {:.0} ms  peak {:.1} MiB",
+            m.wall.as_secs_f64() * 1e3,
+            m.max_rss_kib as f64 / 1024.0
+        );
+    }
+}

@@ -1,0 +1,49 @@
+//! The repository's own site builds cleanly and has no broken link when
+//! served under /recovery/, as on GitHub Pages.
+
+mod common;
+
+use common::{crawl, mendbook, Run, StaticServer};
+
+#[test]
+fn the_example_site_builds_without_warnings_and_links_resolve_under_a_prefix() {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let out = tempfile::tempdir().unwrap();
+    let run = Run::from(
+        mendbook()
+            .args(["build", "--root", repo, "--out"])
+            .arg(out.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap(),
+    );
+    assert!(run.ok(), "{}", run.all());
+    assert!(run.stderr.is_empty(), "warnings: {}", run.all());
+
+    let server = StaticServer::start(out.path(), "/recovery/");
+    let result = crawl(server.port, "/recovery/");
+    assert!(
+        result.broken.is_empty(),
+        "broken links: {:#?}",
+        result.broken
+    );
+    let guides = result
+        .ok
+        .iter()
+        .filter(|p| {
+            p.matches('/').count() == 4
+                && !p.starts_with("/recovery/tags/")
+                && !p.starts_with("/recovery/mendbook/")
+        })
+        .count();
+    assert!(
+        guides >= 5,
+        "at least five guides are reachable: {:#?}",
+        result.ok
+    );
+    let home = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(
+        home.contains("Spark Hire"),
+        "the home page credits the source article"
+    );
+}
