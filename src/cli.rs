@@ -303,6 +303,9 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
             let config = Config::load(&root, &overrides)?;
             let report = pipeline::build(config, Mode::Check)?;
             printer.diagnostics(&report.warnings);
+            for (stage, time) in &report.stages {
+                printer.detail(format!("{stage}: {}", format_duration(*time)));
+            }
             let warnings = report.warnings.len();
             printer.info(format!(
                 "Checked {} pages in {}: no errors{}",

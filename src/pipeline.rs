@@ -38,43 +38,29 @@ pub struct Report {
     pub stages: Vec<(&'static str, Duration)>,
 }
 
-/// A loaded site with its markdown rendered and its links checked.
-pub struct Prepared {
-    pub site: Site,
-    pub rendered: Vec<Rendered>,
-}
-
-/// Loads the content and renders its markdown, checking every link.
-/// Returns the prepared site and all diagnostics (errors and warnings).
-pub fn prepare(config: Config) -> (Prepared, Vec<Diagnostic>) {
-    let (site, mut diagnostics) = content::load(config);
+/// Renders every page's markdown, checking its links and anchors.
+pub fn render_markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let highlighter = Highlighter::new();
     let results: Vec<(Rendered, Vec<Diagnostic>, Vec<AnchorCheck>)> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(id, page)| {
-            let links = PageLinks::new(
-                &site,
-                &page.src,
-                &page.url,
-                Some(id),
-                &page.file,
-                page.body_start,
-            );
+            let links = PageLinks::new(site, &page.src, &page.url, Some(id), &page.file, page.body_start);
             let r = markdown::render(page.body(), &links, &highlighter);
             (r, links.errors.into_inner(), links.anchors.into_inner())
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
     let mut anchors = Vec::new();
     for (r, mut errs, mut checks) in results {
         rendered.push(r);
         diagnostics.append(&mut errs);
         anchors.append(&mut checks);
     }
-    diagnostics.extend(check_anchors(&site, &rendered, &anchors));
-    (Prepared { site, rendered }, diagnostics)
+    diagnostics.extend(check_anchors(site, &rendered, &anchors));
+    (rendered, diagnostics)
 }
 
 /// Builds (or checks) the site described by `config`.
@@ -87,9 +73,13 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
         output::check_build_dir(&config).map_err(|d| vec![d])?;
     }
     let theme_config = config.clone();
-    let (theme, (prepared, mut diagnostics)) =
-        rayon::join(|| Theme::load(&theme_config), || prepare(config));
-    let mut stages = vec![("load, markdown and links", start.elapsed())];
+    let (theme, (site, mut diagnostics)) =
+        rayon::join(|| Theme::load(&theme_config), || content::load(config));
+    let mut stages = vec![("load content and theme", start.elapsed())];
+    let markdown_start = Instant::now();
+    let (rendered, mut markdown_diagnostics) = render_markdown(&site);
+    diagnostics.append(&mut markdown_diagnostics);
+    stages.push(("markdown and links", markdown_start.elapsed()));
     let render_start = Instant::now();
     let theme = match theme {
         Ok(t) => Some(t),
@@ -104,7 +94,6 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
     let Some(theme) = theme else {
         return Err(diagnostics);
     };
-    let Prepared { site, rendered } = prepared;
 
     let pages = Mutex::new(0usize);
     let count_page = |f: &OutFile| {
