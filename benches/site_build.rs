@@ -17,6 +17,8 @@ struct Measure {
 }
 
 /// Runs a command and measures its wall time and peak resident memory.
+// The child is reaped by wait4, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> Measure {
     // Flush what earlier runs left to write, so it is not charged to this one.
     // SAFETY: sync has no preconditions.

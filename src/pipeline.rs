@@ -46,7 +46,14 @@ pub fn render_markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
         .par_iter()
         .enumerate()
         .map(|(id, page)| {
-            let links = PageLinks::new(site, &page.src, &page.url, Some(id), &page.file, page.body_start);
+            let links = PageLinks::new(
+                site,
+                &page.src,
+                &page.url,
+                Some(id),
+                &page.file,
+                page.body_start,
+            );
             let r = markdown::render(page.body(), &links, &highlighter);
             (r, links.errors.into_inner(), links.anchors.into_inner())
         })
