@@ -61,13 +61,6 @@ struct FrontMatter {
     extra: Option<serde_json::Value>,
 }
 
-/// The minimum read from a tree file here; the tree stage reads the rest.
-#[derive(Debug, Default, Deserialize)]
-struct TreeHead {
-    title: Option<String>,
-    description: Option<String>,
-}
-
 /// Strips a UTF-8 byte-order mark and turns CRLF and lone CR into LF.
 pub fn normalise_text(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -685,28 +678,13 @@ impl Builder {
                     continue;
                 }
             };
-            let head: TreeHead = match yaml::from_str::<TreeHead>(&file.text) {
-                Ok(h) => h,
-                Err(e) => {
-                    let at = e.offset.unwrap_or(0);
-                    self.diagnostics.push(
-                        Diagnostic::error(format!("invalid decision tree: {}", e.message))
-                            .at(&file, at..at + 1),
-                    );
-                    TreeHead::default()
-                }
-            };
-            let title = match head.title {
+            let (model, mut problems) = crate::tree::parse::parse(&file);
+            self.diagnostics.append(&mut problems);
+            let title = match model.as_ref().map(|m| m.title.clone()) {
                 Some(t) if !t.trim().is_empty() => t,
-                _ => {
-                    self.diagnostics.push(
-                        Diagnostic::error("this decision tree has no `title`")
-                            .at(&file, 0..0)
-                            .help("add `title: …` at the top of the file"),
-                    );
-                    humanise(f.src.stem())
-                }
+                _ => humanise(f.src.stem()),
             };
+            let description = model.as_ref().and_then(|m| m.description.clone());
             let section = self
                 .section_of_dir
                 .get(f.src.dir())
@@ -732,8 +710,10 @@ impl Builder {
                 file,
                 url,
                 title,
-                description: head.description,
+                description,
                 section,
+                model,
+                steps: Vec::new(),
             });
         }
     }

@@ -18,4 +18,5 @@ pub mod render;
 pub mod scaffold;
 pub mod site;
 pub mod theme;
+pub mod tree;
 pub mod yaml;

@@ -88,7 +88,7 @@ impl<'a> PageLinks<'a> {
     }
 
     /// Resolves a link to a source file, or reports why it cannot be.
-    fn resolve_source(&self, path: &str, anchor: &str, span: &Range<usize>) -> Option<String> {
+    fn resolve_source(&self, path: &str, anchor: &str, span: &Range<usize>) -> Option<Target> {
         let decoded = percent_decode(path);
         let Some(src) = self.from_src.join_relative(&decoded) else {
             self.error(
@@ -138,12 +138,16 @@ impl<'a> PageLinks<'a> {
         if let Target::Page(id) = target {
             self.check_anchor(id, anchor, span);
         }
-        let url = self.target_url(target)?;
-        Some(self.href(url, anchor))
+        Some(target)
     }
 
     /// Resolves a site-absolute URL (`/recover/apologize/`) written by the author.
-    fn resolve_site_url(&self, path: &str, anchor: &str, span: &Range<usize>) -> Option<String> {
+    fn resolve_site_url(
+        &self,
+        path: &str,
+        anchor: &str,
+        span: &Range<usize>,
+    ) -> Option<(SitePath, Target)> {
         let decoded = percent_decode(path);
         let url = SitePath::parse(&decoded);
         let with_slash = SitePath::parse(&format!("{}/", decoded.trim_end_matches('/')));
@@ -166,7 +170,24 @@ impl<'a> PageLinks<'a> {
         if let Target::Page(id) = target {
             self.check_anchor(id, anchor, span);
         }
-        Some(self.href(&url, anchor))
+        Some((url, target))
+    }
+
+    /// Resolves a link inside the site (`move-on.md#let-it-go`, `/recover/`)
+    /// to its target URL and anchor, reporting it when it leads nowhere.
+    pub fn target(&self, dest: &str, span: Range<usize>) -> Option<(SitePath, Target, String)> {
+        let (path, anchor) = dest.split_once('#').unwrap_or((dest, ""));
+        if path.starts_with('/') {
+            let (url, target) = self.resolve_site_url(path, anchor, &span)?;
+            Some((url, target, anchor.to_string()))
+        } else {
+            let target = self.resolve_source(path, anchor, &span)?;
+            let url = match target {
+                Target::Generated => return None,
+                t => self.target_url(t)?.clone(),
+            };
+            Some((url, target, anchor.to_string()))
+        }
     }
 
     fn href(&self, url: &SitePath, anchor: &str) -> String {
@@ -195,11 +216,24 @@ impl LinkResolver for PageLinks<'_> {
             }
             return None;
         }
-        if path.starts_with('/') {
-            self.resolve_site_url(path, anchor, &span)
-        } else {
-            self.resolve_source(path, anchor, &span)
-        }
+        let (url, _, anchor) = self.target(dest, span)?;
+        Some(self.href(&url, &anchor))
+    }
+
+    fn embed_tree(&self, path: &str, span: Range<usize>) -> Option<String> {
+        let (_, target, _) = self.target(path, span.clone())?;
+        let Target::Tree(id) = target else {
+            self.error(
+                &span,
+                format!("a ```tree block names a decision tree file, and `{path}` is not one"),
+                Some("write the tree's path, e.g. `../trees/recover.yaml`".into()),
+            );
+            return None;
+        };
+        Some(crate::tree::embed::card(
+            &self.site.trees[id],
+            self.from_url,
+        ))
     }
 }
 

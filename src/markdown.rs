@@ -19,6 +19,12 @@ pub trait LinkResolver {
     /// `dest` is the link as written; `span` its byte range in the markdown.
     /// Returns the URL to write instead, or `None` to keep `dest`.
     fn resolve(&self, dest: &str, span: Range<usize>) -> Option<String>;
+
+    /// HTML for a ```tree block naming a decision tree, or `None` to show the
+    /// block as code.
+    fn embed_tree(&self, _path: &str, _span: Range<usize>) -> Option<String> {
+        None
+    }
 }
 
 /// One entry of a page's table of contents.
@@ -215,15 +221,23 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
 
     // Set while inside a heading or a code block, whose events are buffered.
     let mut heading: Option<HeadingBuf> = None;
-    let mut code: Option<(String, String)> = None;
+    let mut code: Option<(String, String, usize)> = None;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        if let Some((_, buf)) = code.as_mut() {
+        if let Some((_, buf, _)) = code.as_mut() {
             match event {
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    let (lang, buf) = code.take().unwrap_or_default();
-                    out.push(Event::Html(highlighter.highlight(&buf, &lang).into()));
+                    let (lang, buf, start) = code.take().unwrap_or_default();
+                    let embedded = if lang == "tree" {
+                        let path = buf.trim();
+                        let at = text[start..].find(path).map(|i| start + i).unwrap_or(start);
+                        links.embed_tree(path, at..at + path.len())
+                    } else {
+                        None
+                    };
+                    let html = embedded.unwrap_or_else(|| highlighter.highlight(&buf, &lang));
+                    out.push(Event::Html(html.into()));
                 }
                 _ => {}
             }
@@ -275,7 +289,7 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
                         .to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                code = Some((lang, String::new(), range.start));
                 continue;
             }
             Event::Start(Tag::Heading {
@@ -533,5 +547,82 @@ mod tests {
         let s = scope_css(css, "X");
         assert!(s.contains("X .a, X .b { color: red; }"));
         assert!(s.contains("X .c { x: y; }"));
+    }
+}
+
+/// Renders one checklist step: inline markdown whose links go through
+/// `links` (so a step can link a guide), raw HTML shown as text.
+pub fn inline_html_with_links(text: &str, links: &dyn LinkResolver) -> String {
+    let events = Parser::new_ext(
+        text,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION,
+    )
+    .filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = links
+                .resolve(&dest_url, 0..0)
+                .map(CowStr::from)
+                .unwrap_or(dest_url);
+            Some(Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            }))
+        }
+        e => Some(e),
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out.trim().to_string()
+}
+
+/// Renders a short text (an option label) as inline markdown: emphasis and
+/// code work, raw HTML is shown as text, never injected.
+pub fn inline_html(text: &str) -> String {
+    let events = Parser::new_ext(
+        text,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION,
+    )
+    .filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
+        // Block structure has no place in a label.
+        Event::Start(
+            Tag::Heading { .. } | Tag::List(_) | Tag::Item | Tag::BlockQuote(_) | Tag::CodeBlock(_),
+        )
+        | Event::End(
+            TagEnd::Heading(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock,
+        ) => None,
+        // A label is already a link; links inside it would nest.
+        Event::Start(Tag::Link { .. } | Tag::Image { .. })
+        | Event::End(TagEnd::Link | TagEnd::Image) => None,
+        e => Some(e),
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod inline_tests {
+    #[test]
+    fn labels_render_emphasis_and_escape_html() {
+        assert_eq!(super::inline_html("A *big* one"), "A <em>big</em> one");
+        assert_eq!(
+            super::inline_html("<script>x</script> & co"),
+            "&lt;script&gt;x&lt;/script&gt; &amp; co"
+        );
     }
 }

@@ -16,6 +16,8 @@ use crate::output::{self, WriteSummary, Writer};
 use crate::render::{self, OutFile};
 use crate::site::Site;
 use crate::theme::Theme;
+use crate::tree::unfold::Step;
+use crate::tree::{validate, Kind};
 
 /// What a build does with its output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +72,74 @@ pub fn render_markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
     (rendered, diagnostics)
 }
 
+/// Validates every decision tree and unfolds each valid one into its steps.
+pub fn check_trees(site: &mut Site) -> Vec<Diagnostic> {
+    let results: Vec<(Vec<Step>, Vec<Diagnostic>)> = site
+        .trees
+        .par_iter()
+        .map(|t| {
+            let Some(model) = &t.model else {
+                return (Vec::new(), Vec::new());
+            };
+            let mut found = validate::check_structure(model, &t.file);
+            if found.iter().any(Diagnostic::is_error) {
+                return (Vec::new(), found);
+            }
+            let (steps, mut more) = validate::check_paths(model, &t.file);
+            found.append(&mut more);
+            (steps.unwrap_or_default(), found)
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    for (tree, (steps, mut found)) in site.trees.iter_mut().zip(results) {
+        tree.steps = steps;
+        diagnostics.append(&mut found);
+    }
+    diagnostics
+}
+
+/// Checks the links in trees: outcome guide links (anchors included) and
+/// links in hints, bodies and steps.
+pub fn check_tree_links(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
+    let highlighter = Highlighter::new();
+    let mut diagnostics = Vec::new();
+    let mut anchors = Vec::new();
+    for tree in &site.trees {
+        let Some(model) = &tree.model else { continue };
+        let links = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
+        for node in &model.nodes {
+            let texts = node.hint.iter().chain(&node.body);
+            let steps = match &node.kind {
+                Kind::Outcome { steps, guides } => {
+                    for g in guides {
+                        links.target(&g.path, g.span.clone());
+                    }
+                    steps.iter().map(|(s, _)| s).collect()
+                }
+                _ => Vec::new(),
+            };
+            // Links inside a YAML text are reported at the node they belong to.
+            let inner = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
+            for text in texts.chain(steps) {
+                markdown::render(text, &inner, &highlighter);
+            }
+            for mut d in inner.errors.into_inner() {
+                d = d.at(&tree.file, node.id_span.clone());
+                d.message = format!("in node `{}`: {}", node.id, d.message);
+                diagnostics.push(d);
+            }
+            for mut c in inner.anchors.into_inner() {
+                c.span = node.id_span.clone();
+                anchors.push(c);
+            }
+        }
+        diagnostics.extend(links.errors.into_inner());
+        anchors.extend(links.anchors.into_inner());
+    }
+    diagnostics.extend(check_anchors(site, rendered, &anchors));
+    diagnostics
+}
+
 /// Builds (or checks) the site described by `config`.
 ///
 /// On any error nothing in the build directory changes, and every error found
@@ -82,10 +152,13 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
     let theme_config = config.clone();
     let (theme, (site, mut diagnostics)) =
         rayon::join(|| Theme::load(&theme_config), || content::load(config));
-    let mut stages = vec![("load content and theme", start.elapsed())];
+    let mut site = site;
+    diagnostics.extend(check_trees(&mut site));
+    let mut stages = vec![("load content, trees and theme", start.elapsed())];
     let markdown_start = Instant::now();
     let (rendered, mut markdown_diagnostics) = render_markdown(&site);
     diagnostics.append(&mut markdown_diagnostics);
+    diagnostics.extend(check_tree_links(&site, &rendered));
     stages.push(("markdown and links", markdown_start.elapsed()));
     let render_start = Instant::now();
     let theme = match theme {

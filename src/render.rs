@@ -49,7 +49,9 @@ impl OutFile {
 #[derive(Debug, Clone, Copy)]
 enum Job {
     Page(PageId),
-    Tree(usize),
+    /// One step page of a tree: (tree, step).
+    TreeStep(usize, usize),
+    TreeMap(usize),
     Tags,
     Tag(usize),
     NotFound,
@@ -227,7 +229,13 @@ pub fn render_site(
 ) -> Vec<Diagnostic> {
     let shared = Shared::new(site, rendered);
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    jobs.extend((0..site.trees.len()).map(Job::Tree));
+    for (t, tree) in site.trees.iter().enumerate() {
+        jobs.extend((0..tree.steps.len()).map(|s| Job::TreeStep(t, s)));
+        if !tree.steps.is_empty() {
+            jobs.push(Job::TreeMap(t));
+        }
+    }
+    let highlighter = Highlighter::new();
     if !site.tags.is_empty() {
         jobs.push(Job::Tags);
         jobs.extend((0..site.tags.len()).map(Job::Tag));
@@ -235,8 +243,8 @@ pub fn render_site(
     jobs.push(Job::NotFound);
 
     let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-    jobs.par_iter().for_each(
-        |job| match render_job(site, rendered, theme, &shared, *job) {
+    jobs.par_iter().for_each(|job| {
+        match render_job(site, rendered, theme, &shared, &highlighter, *job) {
             Ok(file) => emit(file),
             Err(e) => {
                 let d = theme.error(&e);
@@ -249,8 +257,8 @@ pub fn render_site(
                     errs.push(d);
                 }
             }
-        },
-    );
+        }
+    });
 
     for file in generated_files(site, theme) {
         emit(file);
@@ -263,21 +271,13 @@ fn render_job(
     rendered: &[Rendered],
     theme: &Theme,
     shared: &Shared,
+    highlighter: &Highlighter,
     job: Job,
 ) -> Result<OutFile, tera::Error> {
     let (template, url, ctx) = match job {
         Job::Page(id) => page_context(site, rendered, shared, id),
-        Job::Tree(id) => {
-            let tree = &site.trees[id];
-            let root = tree.url.root_prefix();
-            let mut ctx = shared.base_context("tree", &root, &tree.url, &tree.title);
-            ctx.insert_value("tree", shared.tree_summaries[id].clone());
-            if tree.description.is_some() {
-                ctx.insert_value("description", opt_str(&tree.description));
-            }
-            ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, tree.section, true));
-            ("tree.html", tree.url.clone(), ctx)
-        }
+        Job::TreeStep(t, step) => tree_step_context(site, shared, highlighter, t, step),
+        Job::TreeMap(t) => tree_map_context(site, shared, t),
         Job::Tags => {
             let url = SitePath::page(["tags"]);
             let mut ctx = shared.base_context("tags", &url.root_prefix(), &url, "Tags");
@@ -427,6 +427,221 @@ fn page_context(
     (template, page.url.clone(), ctx)
 }
 
+fn tree_value(tree: &crate::site::Tree) -> BTreeMap<&'static str, Value> {
+    map! {
+        "title" => tree.title.as_str(),
+        "description" => opt_str(&tree.description),
+        "url" => tree.url.as_str(),
+        "map_url" => tree.map_url().as_str(),
+    }
+}
+
+/// Markdown from a tree (a hint, a body, a step), with links relative to `at`.
+fn tree_markdown(
+    site: &Site,
+    tree: &crate::site::Tree,
+    at: &SitePath,
+    text: &str,
+    highlighter: &Highlighter,
+) -> Value {
+    let links = crate::links::PageLinks::new(site, &tree.src, at, None, &tree.file, 0);
+    Value::safe_string(&crate::markdown::render(text, &links, highlighter).html)
+}
+
+fn tree_step_context(
+    site: &Site,
+    shared: &Shared,
+    highlighter: &Highlighter,
+    t: usize,
+    s: usize,
+) -> (&'static str, SitePath, Context) {
+    use crate::tree::Kind;
+    let tree = &site.trees[t];
+    let model = tree
+        .model
+        .as_ref()
+        .expect("steps exist only for parsed trees");
+    let step = &tree.steps[s];
+    let node = &model.nodes[step.node];
+    let url = tree.step_url(step);
+    let rel = |target: &SitePath| Value::from(percent_encode_path(&url.relative_to(target)));
+    let md = |text: &Option<String>| match text {
+        Some(t) => tree_markdown(site, tree, &url, t, highlighter),
+        None => Value::none(),
+    };
+    let heading = node.heading().to_string();
+    let title = format!("{heading} · {}", tree.title);
+    let mut ctx = shared.base_context("tree-step", &url.root_prefix(), &url, &title);
+    if tree.description.is_some() {
+        ctx.insert_value("description", opt_str(&tree.description));
+    }
+    if s != 0 {
+        ctx.insert_value("canonical", Value::none());
+    }
+    ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, tree.section, true));
+
+    let answers: Vec<Value> = step
+        .answers
+        .iter()
+        .map(|a| {
+            let q = &model.nodes[a.question];
+            let label = match &q.kind {
+                Kind::Question { options, .. } => options[a.option].label.as_str(),
+                _ => "",
+            };
+            obj! {
+                "question" => q.heading(),
+                "answer" => Value::safe_string(&crate::markdown::inline_html(label)),
+                "change_url" => rel(&tree.step_url(&tree.steps[a.step])),
+            }
+        })
+        .collect();
+
+    let mut v = map! {
+        "id" => node.id.as_str(),
+        "kind" => node.type_name(),
+        "heading" => heading.as_str(),
+        "hint" => md(&node.hint),
+        "body" => md(&node.body),
+        "is_first" => s == 0,
+        "number" => step.answers.len() + 1,
+        "max" => step.max_questions,
+        "start_url" => rel(&tree.url),
+        "map_url" => rel(&tree.map_url()),
+        "back_url" => step.parent.map(|p| rel(&tree.step_url(&tree.steps[p]))),
+        "answers" => answers,
+        "url" => url.as_str(),
+    };
+    match &node.kind {
+        Kind::Question { options, .. } => {
+            let opts: Vec<Value> = options
+                .iter()
+                .zip(&step.children)
+                .map(|(o, &c)| {
+                    obj! {
+                        "id" => o.id.as_str(),
+                        "label" => Value::safe_string(&crate::markdown::inline_html(&o.label)),
+                        "hint" => md(&o.hint),
+                        "url" => rel(&tree.step_url(&tree.steps[c])),
+                    }
+                })
+                .collect();
+            v.insert("options", Value::from(opts));
+        }
+        Kind::Info { .. } => {
+            let next = step
+                .children
+                .first()
+                .map(|&c| rel(&tree.step_url(&tree.steps[c])));
+            v.insert("continue_url", next.unwrap_or_else(Value::none));
+        }
+        Kind::Outcome { steps, guides } => {
+            let items: Vec<Value> = steps
+                .iter()
+                .map(|(text, _)| {
+                    let links =
+                        crate::links::PageLinks::new(site, &tree.src, &url, None, &tree.file, 0);
+                    Value::safe_string(&crate::markdown::inline_html_with_links(text, &links))
+                })
+                .collect();
+            v.insert("steps", Value::from(items));
+            let links = crate::links::PageLinks::new(site, &tree.src, &url, None, &tree.file, 0);
+            let gs: Vec<Value> = guides
+                .iter()
+                .filter_map(|g| {
+                    let (target_url, target, anchor) = links.target(&g.path, g.span.clone())?;
+                    let (title, description) = match target {
+                        crate::site::Target::Page(id) => (
+                            site.pages[id].title.clone(),
+                            site.pages[id].description.clone(),
+                        ),
+                        crate::site::Target::Tree(id) => (
+                            site.trees[id].title.clone(),
+                            site.trees[id].description.clone(),
+                        ),
+                        _ => (g.path.clone(), None),
+                    };
+                    let mut href = percent_encode_path(&url.relative_to(&target_url));
+                    if !anchor.is_empty() {
+                        href.push('#');
+                        href.push_str(&anchor);
+                    }
+                    Some(obj! {
+                        "title" => g.label.clone().unwrap_or(title),
+                        "description" => opt_str(&description),
+                        "url" => href,
+                    })
+                })
+                .collect();
+            v.insert("guides", Value::from(gs));
+        }
+    }
+    let mut tv = tree_value(tree);
+    tv.insert("step_count", Value::from(tree.steps.len()));
+    ctx.insert_value("tree", Value::from(tv));
+    ctx.insert_value("step", Value::from(v));
+    ("tree-step.html", url, ctx)
+}
+
+fn tree_map_context(site: &Site, shared: &Shared, t: usize) -> (&'static str, SitePath, Context) {
+    let tree = &site.trees[t];
+    let model = tree
+        .model
+        .as_ref()
+        .expect("maps exist only for parsed trees");
+    let url = tree.map_url();
+    // Each node links to the first step page that reaches it.
+    let mut first_step: Vec<Option<usize>> = vec![None; model.nodes.len()];
+    for (i, step) in tree.steps.iter().enumerate() {
+        first_step[step.node].get_or_insert(i);
+    }
+    let href = |n: usize| {
+        first_step[n].map(|s| percent_encode_path(&url.relative_to(&tree.step_url(&tree.steps[s]))))
+    };
+    let svg = crate::tree::map::svg(model, &href);
+    let edges = crate::tree::map::edges(model);
+    let nodes: Vec<Value> = model
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let out: Vec<Value> = edges
+                .iter()
+                .filter(|e| e.from == i)
+                .map(|e| {
+                    obj! {
+                        "labels" => e.labels.clone(),
+                        "to_id" => model.nodes[e.to].id.as_str(),
+                        "to_heading" => model.nodes[e.to].heading(),
+                    }
+                })
+                .collect();
+            obj! {
+                "id" => n.id.as_str(),
+                "kind" => n.type_name(),
+                "heading" => n.heading(),
+                "url" => href(i),
+                "edges" => out,
+            }
+        })
+        .collect();
+    let title = format!("Map of “{}”", tree.title);
+    let mut ctx = shared.base_context("tree-map", &url.root_prefix(), &url, &title);
+    ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, tree.section, true));
+    let mut tv = tree_value(tree);
+    tv.insert("step_count", Value::from(tree.steps.len()));
+    ctx.insert_value("tree", Value::from(tv));
+    ctx.insert_value(
+        "map",
+        obj! {
+            "svg" => Value::safe_string(&svg),
+            "nodes" => nodes,
+            "start_url" => percent_encode_path(&url.relative_to(&tree.url)),
+        },
+    );
+    ("tree-map.html", url, ctx)
+}
+
 /// Files every site gets besides its pages: static theme files, the
 /// highlighting stylesheet, content assets, aliases, sitemap, robots.txt,
 /// `.nojekyll` and CNAME.
@@ -506,8 +721,10 @@ fn sitemap(site: &Site) -> String {
     for page in &site.pages {
         entry(&page.url, page.updated.or(page.date).map(|d| d.iso()));
     }
-    for tree in &site.trees {
+    // A tree's later steps are not indexed; its first page and map are.
+    for tree in site.trees.iter().filter(|t| !t.steps.is_empty()) {
         entry(&tree.url, None);
+        entry(&tree.map_url(), None);
     }
     if !site.tags.is_empty() {
         entry(&SitePath::page(["tags"]), None);

@@ -132,8 +132,8 @@ impl Page {
     }
 }
 
-/// A decision tree's file. The tree itself is loaded by the tree stage; the
-/// model reserves its URL so links to it resolve.
+/// A decision tree: its file, its URL and, when it could be read, its model
+/// and (once validated) the steps every answer path unfolds into.
 #[derive(Debug, Clone)]
 pub struct Tree {
     pub src: SourcePath,
@@ -142,6 +142,21 @@ pub struct Tree {
     pub title: String,
     pub description: Option<String>,
     pub section: PageId,
+    pub model: Option<crate::tree::Tree>,
+    /// Filled by validation; empty while the tree has errors.
+    pub steps: Vec<crate::tree::unfold::Step>,
+}
+
+impl Tree {
+    /// The URL of one step page.
+    pub fn step_url(&self, step: &crate::tree::unfold::Step) -> SitePath {
+        SitePath::file(format!("{}{}", self.url.as_str(), step.rel_url()))
+    }
+
+    /// The URL of the tree's map page.
+    pub fn map_url(&self) -> SitePath {
+        SitePath::file(format!("{}map/", self.url.as_str()))
+    }
 }
 
 /// A file copied unchanged (an image, a PDF).

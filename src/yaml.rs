@@ -80,3 +80,229 @@ mod tests {
         assert!(from_str::<serde_json::Value>(&text).is_err());
     }
 }
+
+/// A YAML value with the byte span it came from, for trees, whose every
+/// problem must point at its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    /// Byte offset where the value (or its first token) starts.
+    pub start: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    /// A scalar, as written (numbers and booleans stay text).
+    Str(String),
+    Seq(Vec<Node>),
+    /// Keys in the order written; duplicates are kept so callers can report them.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// What kind of value this is, for "expected a list, found a text".
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing",
+            Value::Str(_) => "a text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Builds [`Node`]s from the parser's events.
+struct Builder<'t> {
+    text: &'t str,
+    /// Open collections: the node being built and, for maps, a pending key.
+    stack: Vec<(Node, Option<Node>)>,
+    root: Option<Node>,
+    error: Option<YamlError>,
+    line_starts: Vec<usize>,
+}
+
+impl Builder<'_> {
+    fn offset(&self, mark: yaml_rust2::scanner::Marker) -> usize {
+        // Markers count lines from 1 and columns from 0 in characters.
+        let line_start = self
+            .line_starts
+            .get(mark.line().saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let line = &self.text[line_start..];
+        line_start
+            + line
+                .char_indices()
+                .nth(mark.col())
+                .map(|(i, _)| i)
+                .unwrap_or(line.len())
+    }
+
+    fn push_value(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some((parent, pending)) => match &mut parent.value {
+                Value::Seq(items) => items.push(node),
+                Value::Map(entries) => match pending.take() {
+                    None => *pending = Some(node),
+                    Some(key) => entries.push((key, node)),
+                },
+                _ => {}
+            },
+        }
+    }
+}
+
+impl yaml_rust2::parser::MarkedEventReceiver for Builder<'_> {
+    fn on_event(&mut self, ev: yaml_rust2::Event, mark: yaml_rust2::scanner::Marker) {
+        use yaml_rust2::scanner::TScalarStyle;
+        use yaml_rust2::Event;
+        if self.error.is_some() {
+            return;
+        }
+        let start = self.offset(mark);
+        match ev {
+            Event::Scalar(s, style, _, _) => {
+                let null = style == TScalarStyle::Plain
+                    && matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL");
+                let value = if null { Value::Null } else { Value::Str(s) };
+                self.push_value(Node { value, start });
+            }
+            Event::SequenceStart(..) => self.stack.push((
+                Node {
+                    value: Value::Seq(Vec::new()),
+                    start,
+                },
+                None,
+            )),
+            Event::MappingStart(..) => self.stack.push((
+                Node {
+                    value: Value::Map(Vec::new()),
+                    start,
+                },
+                None,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((node, _)) = self.stack.pop() {
+                    self.push_value(node);
+                }
+            }
+            Event::Alias(_) => {
+                self.error = Some(YamlError {
+                    message: "aliases (`*name`) are not supported here; write the value out".into(),
+                    offset: Some(start),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Parses YAML keeping every value's position. Aliases are refused, so no
+/// alias bomb can expand; nesting deeper than `max_depth` is refused too.
+pub fn parse_marked(text: &str, max_depth: usize) -> Result<Node, YamlError> {
+    let mut line_starts = vec![0];
+    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let mut builder = Builder {
+        text,
+        stack: Vec::new(),
+        root: None,
+        error: None,
+        line_starts,
+    };
+    let mut depth_guard = DepthGuard {
+        inner: &mut builder,
+        depth: 0,
+        max: max_depth,
+    };
+    let mut parser = yaml_rust2::parser::Parser::new_from_str(text);
+    if let Err(e) = parser.load(&mut depth_guard, false) {
+        let offset = builder.offset(*e.marker());
+        return Err(YamlError {
+            message: e.info().to_string(),
+            offset: Some(offset),
+        });
+    }
+    if let Some(e) = builder.error {
+        return Err(e);
+    }
+    Ok(builder.root.unwrap_or(Node {
+        value: Value::Null,
+        start: 0,
+    }))
+}
+
+/// Stops building past a nesting depth (the parser itself still reads on).
+struct DepthGuard<'b, 't> {
+    inner: &'b mut Builder<'t>,
+    depth: usize,
+    max: usize,
+}
+
+impl yaml_rust2::parser::MarkedEventReceiver for DepthGuard<'_, '_> {
+    fn on_event(&mut self, ev: yaml_rust2::Event, mark: yaml_rust2::scanner::Marker) {
+        use yaml_rust2::Event;
+        match ev {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                self.depth += 1;
+                if self.depth > self.max && self.inner.error.is_none() {
+                    let offset = self.inner.offset(mark);
+                    self.inner.error = Some(YamlError {
+                        message: format!("nested more than {} levels deep", self.max),
+                        offset: Some(offset),
+                    });
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        self.inner.on_event(ev, mark);
+    }
+}
+
+#[cfg(test)]
+mod marked_tests {
+    use super::*;
+
+    #[test]
+    fn positions_and_duplicates_are_kept() {
+        let text = "a: 1\nb:\n  - x\n  - { id: y, label: z }\na: 2\n";
+        let node = parse_marked(text, 64).unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!()
+        };
+        assert_eq!(entries.len(), 3, "the duplicate `a` is kept");
+        assert_eq!(entries[2].0.start, text.rfind("a:").unwrap());
+        let Value::Seq(items) = &entries[1].1.value else {
+            panic!()
+        };
+        assert_eq!(items[0].as_str(), Some("x"));
+        assert_eq!(items[0].start, text.find("x").unwrap());
+        let Value::Map(flow) = &items[1].value else {
+            panic!()
+        };
+        assert_eq!(flow[1].1.start, text.find("z }").unwrap());
+    }
+
+    #[test]
+    fn aliases_and_deep_nesting_are_refused() {
+        assert!(parse_marked("a: &x [1]\nb: *x\n", 64).is_err());
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = parse_marked(&deep, 64).unwrap_err();
+        assert!(err.message.contains("nested"));
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let err = parse_marked("a: [1, 2\nb: 3\n", 64).unwrap_err();
+        assert!(err.offset.is_some());
+    }
+}

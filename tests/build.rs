@@ -381,7 +381,7 @@ fn links_to_decision_trees_resolve() {
         ),
         (
             "content/flows/recover.yaml",
-            "title: Can you recover?\ndescription: Three questions.\nnodes: {}\n",
+            "title: Can you recover?\ndescription: Three questions.\nnodes:\n  q:\n    type: question\n    text: Honest?\n    options:\n      - { id: yes, label: Yes, next: a }\n      - { id: no, label: No, next: b }\n  a: { type: outcome, title: Good, body: Fine. }\n  b: { type: outcome, title: Hm, body: Less fine. }\ntests:\n  - { answers: [yes], expect: a }\n  - { answers: [no], expect: b }\n",
         ),
     ]);
     site.build_ok();

@@ -1,0 +1,195 @@
+//! Decision trees: the YAML schema and its model ([`parse`]), the checks that
+//! catch dead ends before readers do ([`validate`]), the unfolding of every
+//! answer path into step pages ([`unfold`]) and the diagram of the whole flow
+//! ([`map`]).
+
+pub mod embed;
+pub mod map;
+pub mod parse;
+pub mod unfold;
+pub mod validate;
+
+use std::ops::Range;
+
+/// Index into [`Tree::nodes`].
+pub type NodeIdx = usize;
+
+/// A reference to a node by id, where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ref {
+    pub id: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Opt {
+    pub id: String,
+    pub id_span: Range<usize>,
+    pub label: String,
+    pub label_span: Range<usize>,
+    pub hint: Option<String>,
+    pub next: Option<Ref>,
+    pub span: Range<usize>,
+}
+
+/// One condition of a rule: `question: option` or `question: [a, b]`.
+#[derive(Debug, Clone)]
+pub struct Cond {
+    pub question: Ref,
+    pub options: Vec<Ref>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Empty for the default rule (no `if`).
+    pub conds: Vec<Cond>,
+    pub has_if: bool,
+    pub go: Option<Ref>,
+    pub span: Range<usize>,
+}
+
+/// A guide an outcome links to: a relative path with an optional anchor.
+#[derive(Debug, Clone)]
+pub struct GuideLink {
+    pub path: String,
+    pub label: Option<String>,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Question {
+        options: Vec<Opt>,
+        rules: Vec<Rule>,
+    },
+    Info {
+        next: Option<Ref>,
+    },
+    Outcome {
+        steps: Vec<(String, Range<usize>)>,
+        guides: Vec<GuideLink>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub id_span: Range<usize>,
+    pub kind: Kind,
+    /// The question's text (its page's h1).
+    pub text: Option<String>,
+    pub title: Option<String>,
+    /// Markdown.
+    pub hint: Option<String>,
+    /// Markdown.
+    pub body: Option<String>,
+    /// Keys written on an outcome or info node that do not belong there.
+    pub misplaced: Vec<(String, Range<usize>)>,
+}
+
+impl Node {
+    /// The heading readers see for this node.
+    pub fn heading(&self) -> &str {
+        match self.kind {
+            Kind::Question { .. } => self
+                .text
+                .as_deref()
+                .or(self.title.as_deref())
+                .unwrap_or(&self.id),
+            _ => self
+                .title
+                .as_deref()
+                .or(self.text.as_deref())
+                .unwrap_or(&self.id),
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Question { .. } => "question",
+            Kind::Info { .. } => "info",
+            Kind::Outcome { .. } => "outcome",
+        }
+    }
+
+    pub fn is_question(&self) -> bool {
+        matches!(self.kind, Kind::Question { .. })
+    }
+
+    pub fn is_outcome(&self) -> bool {
+        matches!(self.kind, Kind::Outcome { .. })
+    }
+}
+
+/// A `tests:` entry: answers in order, and the outcome they must reach.
+#[derive(Debug, Clone)]
+pub struct TreeTest {
+    pub answers: Vec<Ref>,
+    pub expect: Option<Ref>,
+    pub span: Range<usize>,
+}
+
+/// A parsed decision tree.
+#[derive(Debug, Clone)]
+pub struct Tree {
+    pub title: String,
+    pub description: Option<String>,
+    /// The first node unless `start` names another.
+    pub start: Option<Ref>,
+    pub nodes: Vec<Node>,
+    pub tests: Vec<TreeTest>,
+    pub max_paths: usize,
+}
+
+impl Tree {
+    pub fn index_of(&self, id: &str) -> Option<NodeIdx> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+
+    pub fn start_index(&self) -> Option<NodeIdx> {
+        match &self.start {
+            Some(r) => self.index_of(&r.id),
+            None => (!self.nodes.is_empty()).then_some(0),
+        }
+    }
+
+    /// Every node a node can lead to, ignoring conditions, with where the
+    /// edge is written.
+    pub fn edges(&self, idx: NodeIdx) -> Vec<(NodeIdx, &Ref)> {
+        let refs: Vec<&Ref> = match &self.nodes[idx].kind {
+            Kind::Question { options, rules } => options
+                .iter()
+                .filter_map(|o| o.next.as_ref())
+                .chain(rules.iter().filter_map(|r| r.go.as_ref()))
+                .collect(),
+            Kind::Info { next } => next.iter().collect(),
+            Kind::Outcome { .. } => Vec::new(),
+        };
+        refs.into_iter()
+            .filter_map(|r| self.index_of(&r.id).map(|i| (i, r)))
+            .collect()
+    }
+}
+
+/// The rule for node and option ids.
+pub fn valid_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids() {
+        assert!(super::valid_id("broke-rules"));
+        assert!(super::valid_id("a1"));
+        assert!(!super::valid_id("-a"));
+        assert!(!super::valid_id("Kind"));
+        assert!(!super::valid_id("a_b"));
+        assert!(!super::valid_id(&"a".repeat(65)));
+    }
+}

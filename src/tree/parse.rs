@@ -1,0 +1,616 @@
+//! Reading a tree's YAML into the model, reporting every unknown key, missing
+//! field and wrong shape at its line.
+
+use std::ops::Range;
+
+use super::{Cond, GuideLink, Kind, Node, Opt, Ref, Rule, Tree, TreeTest};
+use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::yaml::{self, Value};
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "start",
+    "nodes",
+    "tests",
+    "max-paths",
+];
+const NODE_KEYS: &[&str] = &[
+    "type", "text", "title", "hint", "body", "options", "next", "steps", "guides",
+];
+const OPTION_KEYS: &[&str] = &["id", "label", "hint", "next"];
+const RULE_KEYS: &[&str] = &["if", "go"];
+const TEST_KEYS: &[&str] = &["answers", "expect"];
+const GUIDE_KEYS: &[&str] = &["path", "label"];
+const TYPES: &[&str] = &["question", "info", "outcome"];
+/// How deep a tree's YAML may nest; real trees need five or six levels.
+const MAX_DEPTH: usize = 32;
+pub const DEFAULT_MAX_PATHS: usize = 500;
+
+struct Reader<'f> {
+    file: &'f SourceFile,
+    errors: Vec<Diagnostic>,
+}
+
+fn span_of(node: &yaml::Node) -> Range<usize> {
+    let len = match &node.value {
+        Value::Str(s) => s.len().max(1),
+        _ => 1,
+    };
+    node.start..node.start + len
+}
+
+impl Reader<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        self.errors
+            .push(Diagnostic::error(message).at(self.file, span));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    /// The entries of a mapping, reporting unknown keys (with a suggestion)
+    /// and duplicates.
+    fn entries<'n>(
+        &mut self,
+        node: &'n yaml::Node,
+        what: &str,
+        known: &[&str],
+    ) -> Vec<(&'n str, &'n yaml::Node, Range<usize>)> {
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                span_of(node),
+                format!(
+                    "{what} must be a mapping of `key: value` lines, not {}",
+                    node.kind()
+                ),
+            );
+            return Vec::new();
+        };
+        let mut out: Vec<(&str, &yaml::Node, Range<usize>)> = Vec::new();
+        let mut prev_key: Option<&str> = None;
+        for (key, value) in entries {
+            let Some(name) = key.as_str() else {
+                self.error(span_of(key), format!("a key in {what} must be text"));
+                continue;
+            };
+            let kspan = span_of(key);
+            if !known.contains(&name) {
+                let comma_trap = value.value == Value::Null && prev_key == Some("label");
+                let d = self.error(kspan.clone(), format!("unknown key `{name}` in {what}"));
+                if comma_trap {
+                    d.message = format!(
+                        "unknown key `{name}` in {what}: the label before it has an unquoted comma, which ends a value in `{{ … }}` style"
+                    );
+                    d.help = Some("put the label in quotes: label: \"…, …\"".into());
+                } else {
+                    d.help = did_you_mean(name, known.iter().copied())
+                        .or_else(|| Some(format!("{what} takes: {}", known.join(", "))));
+                }
+            } else if let Some((_, _, first)) = out.iter().find(|(k, _, _)| *k == name) {
+                let line = self.file.line_col(first.start).0;
+                self.error(
+                    kspan.clone(),
+                    format!("`{name}` is given twice in {what} (first on line {line})"),
+                );
+                prev_key = Some(name);
+                continue;
+            } else {
+                out.push((name, value, kspan));
+            }
+            prev_key = Some(name);
+        }
+        out
+    }
+
+    fn text(&mut self, node: &yaml::Node, what: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Null => None,
+            _ => {
+                self.error(
+                    span_of(node),
+                    format!("{what} must be text, not {}", node.kind()),
+                );
+                None
+            }
+        }
+    }
+
+    fn reference(&mut self, node: &yaml::Node, what: &str) -> Option<Ref> {
+        let id = self.text(node, what)?;
+        Some(Ref {
+            id,
+            span: span_of(node),
+        })
+    }
+
+    fn list<'n>(&mut self, node: &'n yaml::Node, what: &str) -> &'n [yaml::Node] {
+        match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            _ => {
+                self.error(
+                    span_of(node),
+                    format!("{what} must be a list, not {}", node.kind()),
+                );
+                &[]
+            }
+        }
+    }
+}
+
+/// Reads a tree file. Returns the tree (as complete as the input allows) and
+/// every problem found; `None` when the file is not a tree at all.
+pub fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
+    let root = match yaml::parse_marked(&file.text, MAX_DEPTH) {
+        Ok(r) => r,
+        Err(e) => {
+            let at = e.offset.unwrap_or(0);
+            let d = Diagnostic::error(format!("invalid YAML: {}", e.message)).at(file, at..at + 1);
+            return (None, vec![d]);
+        }
+    };
+    let mut r = Reader {
+        file,
+        errors: Vec::new(),
+    };
+    let mut title = None;
+    let mut description = None;
+    let mut start = None;
+    let mut nodes = Vec::new();
+    let mut tests = Vec::new();
+    let mut max_paths = DEFAULT_MAX_PATHS;
+    let mut saw_nodes = false;
+
+    if root.value == Value::Null {
+        r.error(0..0, "this decision tree is empty").help =
+            Some("a tree needs `title:` and `nodes:`".into());
+        return (None, r.errors);
+    }
+    for (key, value, kspan) in r.entries(&root, "the tree", TOP_KEYS) {
+        match key {
+            "title" => title = r.text(value, "`title`"),
+            "description" => description = r.text(value, "`description`"),
+            "start" => start = r.reference(value, "`start`"),
+            "max-paths" => match value.as_str().and_then(|s| s.parse::<usize>().ok()) {
+                Some(n) if n > 0 => max_paths = n,
+                _ => {
+                    r.error(span_of(value), "`max-paths` must be a whole number above 0");
+                }
+            },
+            "nodes" => {
+                saw_nodes = true;
+                nodes = read_nodes(&mut r, value);
+                if nodes.is_empty() && r.errors.is_empty() {
+                    r.error(
+                        kspan,
+                        "`nodes` is empty: a tree needs at least a question and an outcome",
+                    );
+                }
+            }
+            "tests" => {
+                for item in r.list(value, "`tests`").to_vec() {
+                    if let Some(t) = read_test(&mut r, &item) {
+                        tests.push(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let title = match title {
+        Some(t) if !t.trim().is_empty() => t,
+        _ => {
+            r.error(
+                root.start..root.start + 1,
+                "this decision tree has no `title`",
+            )
+            .help = Some("add `title: …` at the top of the file".into());
+            String::new()
+        }
+    };
+    if !saw_nodes {
+        r.error(
+            root.start..root.start + 1,
+            "this decision tree has no `nodes`",
+        )
+        .help =
+            Some("add `nodes:` with a question, its options and the outcomes they lead to".into());
+    }
+    let tree = Tree {
+        title,
+        description,
+        start,
+        nodes,
+        tests,
+        max_paths,
+    };
+    (Some(tree), r.errors)
+}
+
+fn read_nodes(r: &mut Reader, value: &yaml::Node) -> Vec<Node> {
+    let Value::Map(entries) = &value.value else {
+        r.error(
+            span_of(value),
+            format!("`nodes` must map node ids to nodes, not {}", value.kind()),
+        );
+        return Vec::new();
+    };
+    let mut nodes: Vec<Node> = Vec::new();
+    for (key, body) in entries {
+        let Some(id) = key.as_str() else {
+            r.error(span_of(key), "a node id must be text");
+            continue;
+        };
+        let id_span = span_of(key);
+        if let Some(first) = nodes.iter().find(|n| n.id == id) {
+            let line = r.file.line_col(first.id_span.start).0;
+            r.error(
+                id_span.clone(),
+                format!("the node id `{id}` is used twice (first on line {line})"),
+            )
+            .help = Some(
+                "YAML would silently keep only the last one; give each node its own id".into(),
+            );
+            continue;
+        }
+        if !super::valid_id(id) {
+            r.error(id_span.clone(), format!("`{id}` is not a valid node id")).help =
+                Some("ids use lowercase letters, digits and hyphens, start with a letter or digit, at most 64 characters".into());
+        }
+        if let Some(node) = read_node(r, id, id_span, body) {
+            nodes.push(node);
+        }
+    }
+    nodes
+}
+
+fn read_node(r: &mut Reader, id: &str, id_span: Range<usize>, body: &yaml::Node) -> Option<Node> {
+    let what = format!("node `{id}`");
+    let entries = r.entries(body, &what, NODE_KEYS);
+    let get = |k: &str| entries.iter().find(|(key, _, _)| *key == k);
+    let ty = match get("type") {
+        Some((_, v, _)) => match v.as_str() {
+            Some(t) if TYPES.contains(&t) => t.to_string(),
+            Some(t) => {
+                let help = did_you_mean(t, TYPES.iter().copied())
+                    .unwrap_or_else(|| "types are: question, info, outcome".into());
+                r.error(span_of(v), format!("unknown node type `{t}`")).help = Some(help);
+                return None;
+            }
+            None => {
+                r.error(span_of(v), "`type` must be question, info or outcome");
+                return None;
+            }
+        },
+        None => {
+            r.error(id_span, format!("node `{id}` has no `type`")).help =
+                Some("add `type: question`, `type: info` or `type: outcome`".into());
+            return None;
+        }
+    };
+    let mut node = Node {
+        id: id.to_string(),
+        id_span: id_span.clone(),
+        kind: Kind::Info { next: None },
+        text: None,
+        title: None,
+        hint: None,
+        body: None,
+        misplaced: Vec::new(),
+    };
+    let allowed: &[&str] = match ty.as_str() {
+        "question" => &["type", "text", "title", "hint", "body", "options", "next"],
+        "info" => &["type", "title", "body", "next"],
+        _ => &["type", "title", "body", "steps", "guides"],
+    };
+    let mut options = Vec::new();
+    let mut rules = Vec::new();
+    let mut info_next = None;
+    let mut steps = Vec::new();
+    let mut guides = Vec::new();
+    for (key, value, kspan) in &entries {
+        if !allowed.contains(key) {
+            let why = match (ty.as_str(), *key) {
+                ("outcome", "next" | "options") => {
+                    "an outcome ends the flow, so it has no `next` or `options`".to_string()
+                }
+                ("info", "options") => "an info page has no options; use a question".to_string(),
+                _ => format!("a node of type {ty} takes: {}", allowed.join(", ")),
+            };
+            r.error(
+                kspan.clone(),
+                format!("`{key}` does not belong on {ty} node `{id}`"),
+            )
+            .help = Some(why);
+            node.misplaced.push((key.to_string(), kspan.clone()));
+            continue;
+        }
+        match *key {
+            "text" => node.text = r.text(value, "`text`"),
+            "title" => node.title = r.text(value, "`title`"),
+            "hint" => node.hint = r.text(value, "`hint`"),
+            "body" => node.body = r.text(value, "`body`"),
+            "options" => {
+                for item in r.list(value, "`options`").to_vec() {
+                    if let Some(o) = read_option(r, &item) {
+                        options.push(o);
+                    }
+                }
+                if options.len() < 2 && matches!(&value.value, Value::Seq(_)) {
+                    r.error(
+                        kspan.clone(),
+                        format!(
+                            "question `{id}` has {} option{}; a question needs 2 to 9",
+                            options.len(),
+                            if options.len() == 1 { "" } else { "s" }
+                        ),
+                    );
+                } else if options.len() > 9 {
+                    r.error(
+                        kspan.clone(),
+                        format!(
+                            "question `{id}` has {} options; at most 9 keep it answerable",
+                            options.len()
+                        ),
+                    );
+                }
+            }
+            "next" if ty == "info" => info_next = r.reference(value, "`next`"),
+            "next" => match &value.value {
+                Value::Seq(items) => {
+                    for item in items {
+                        if let Some(rule) = read_rule(r, item) {
+                            rules.push(rule);
+                        }
+                    }
+                }
+                Value::Str(_) => {
+                    r.error(
+                        span_of(value),
+                        "on a question, `next` is a list of rules, not a node id",
+                    )
+                    .help = Some(
+                        "put `next:` on each option, or write rules: `- if: {…}` / `go: …`".into(),
+                    );
+                }
+                _ => {
+                    r.error(
+                        span_of(value),
+                        format!("`next` must be a list of rules, not {}", value.kind()),
+                    );
+                }
+            },
+            "steps" => {
+                for item in r.list(value, "`steps`").to_vec() {
+                    if let Some(s) = r.text(&item, "a step") {
+                        steps.push((s, span_of(&item)));
+                    }
+                }
+            }
+            "guides" => {
+                for item in r.list(value, "`guides`").to_vec() {
+                    if let Some(g) = read_guide(r, &item) {
+                        guides.push(g);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    match ty.as_str() {
+        "question" => {
+            if node.text.is_none() {
+                r.error(id_span.clone(), format!("question `{id}` has no `text`"))
+                    .help = Some("`text:` is the question readers see".into());
+            }
+            if !entries.iter().any(|(k, _, _)| *k == "options") {
+                r.error(id_span.clone(), format!("question `{id}` has no `options`"));
+            }
+            node.kind = Kind::Question { options, rules };
+        }
+        "info" => {
+            if node.title.is_none() {
+                r.error(id_span.clone(), format!("info node `{id}` has no `title`"));
+            }
+            if info_next.is_none() && !entries.iter().any(|(k, _, _)| *k == "next") {
+                r.error(id_span.clone(), format!("info node `{id}` has no `next`"))
+                    .help = Some(
+                    "an info page needs `next:` naming the node its Continue link leads to".into(),
+                );
+            }
+            node.kind = Kind::Info { next: info_next };
+        }
+        _ => {
+            if node.title.is_none() {
+                r.error(id_span.clone(), format!("outcome `{id}` has no `title`"));
+            }
+            if node.body.is_none() && steps.is_empty() && guides.is_empty() {
+                r.error(id_span.clone(), format!("outcome `{id}` is empty"))
+                    .help = Some("give it a `body`, `steps` or `guides`".into());
+            }
+            node.kind = Kind::Outcome { steps, guides };
+        }
+    }
+    Some(node)
+}
+
+fn read_option(r: &mut Reader, item: &yaml::Node) -> Option<Opt> {
+    let entries = r.entries(item, "this option", OPTION_KEYS);
+    let get = |k: &str| {
+        entries
+            .iter()
+            .find(|(key, _, _)| *key == k)
+            .map(|(_, v, _)| *v)
+    };
+    let span = item.start..item.start + 1;
+    let id = get("id").and_then(|v| r.text(v, "an option's `id`").map(|s| (s, span_of(v))));
+    let label =
+        get("label").and_then(|v| r.text(v, "an option's `label`").map(|s| (s, span_of(v))));
+    let Some((id, id_span)) = id else {
+        r.error(span, "this option has no `id`").help =
+            Some("options need `id` (used in URLs and rules) and `label`".into());
+        return None;
+    };
+    if !super::valid_id(&id) {
+        r.error(id_span.clone(), format!("`{id}` is not a valid option id")).help =
+            Some("ids use lowercase letters, digits and hyphens, start with a letter or digit, at most 64 characters".into());
+    }
+    let Some((label, label_span)) = label else {
+        r.error(id_span, format!("option `{id}` has no `label`"));
+        return None;
+    };
+    let hint = get("hint").and_then(|v| r.text(v, "an option's `hint`"));
+    let next = get("next").and_then(|v| r.reference(v, "an option's `next`"));
+    Some(Opt {
+        id,
+        id_span,
+        label,
+        label_span,
+        hint,
+        next,
+        span,
+    })
+}
+
+fn read_rule(r: &mut Reader, item: &yaml::Node) -> Option<Rule> {
+    let entries = r.entries(item, "this rule", RULE_KEYS);
+    let span = item.start..item.start + 1;
+    let mut rule = Rule {
+        conds: Vec::new(),
+        has_if: false,
+        go: None,
+        span: span.clone(),
+    };
+    for (key, value, _) in &entries {
+        match *key {
+            "go" => rule.go = r.reference(value, "`go`"),
+            "if" => {
+                rule.has_if = true;
+                if !matches!(value.value, Value::Map(_)) {
+                    r.error(
+                        span_of(value),
+                        "`if` maps question ids to option ids, like `if: { kind: honest }`",
+                    );
+                }
+                // `if` keys are question ids, checked against the tree later.
+                if let Value::Map(conds) = &value.value {
+                    for (k, v) in conds {
+                        let Some(q) = k.as_str() else { continue };
+                        let options: Vec<Ref> = match &v.value {
+                            Value::Str(s) => vec![Ref {
+                                id: s.clone(),
+                                span: span_of(v),
+                            }],
+                            Value::Seq(items) => items
+                                .iter()
+                                .filter_map(|i| {
+                                    i.as_str().map(|s| Ref {
+                                        id: s.to_string(),
+                                        span: span_of(i),
+                                    })
+                                })
+                                .collect(),
+                            _ => {
+                                r.error(
+                                    span_of(v),
+                                    "a condition names an option id or a list of them",
+                                );
+                                Vec::new()
+                            }
+                        };
+                        if conds
+                            .iter()
+                            .filter(|(k2, _)| k2.as_str() == Some(q))
+                            .count()
+                            > 1
+                            && conds.iter().position(|(k2, _)| k2.as_str() == Some(q))
+                                != conds.iter().position(|(k2, _)| std::ptr::eq(k2, k))
+                        {
+                            r.error(span_of(k), format!("`{q}` is named twice in this `if`"));
+                        }
+                        rule.conds.push(Cond {
+                            question: Ref {
+                                id: q.to_string(),
+                                span: span_of(k),
+                            },
+                            options,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if rule.go.is_none() {
+        r.error(span, "this rule has no `go`").help =
+            Some("each rule needs `go:` naming the node it leads to".into());
+    }
+    Some(rule)
+}
+
+fn read_guide(r: &mut Reader, item: &yaml::Node) -> Option<GuideLink> {
+    match &item.value {
+        Value::Str(s) => Some(GuideLink {
+            path: s.clone(),
+            label: None,
+            span: span_of(item),
+        }),
+        Value::Map(_) => {
+            let entries = r.entries(item, "this guide link", GUIDE_KEYS);
+            let path = entries
+                .iter()
+                .find(|(k, _, _)| *k == "path")
+                .map(|(_, v, _)| *v);
+            let label = entries
+                .iter()
+                .find(|(k, _, _)| *k == "label")
+                .and_then(|(_, v, _)| v.as_str().map(String::from));
+            match path {
+                Some(p) => Some(GuideLink {
+                    path: p.as_str()?.to_string(),
+                    label,
+                    span: span_of(p),
+                }),
+                None => {
+                    r.error(item.start..item.start + 1, "this guide link has no `path`");
+                    None
+                }
+            }
+        }
+        _ => {
+            r.error(
+                span_of(item),
+                "a guide link is a path, or `{ path: …, label: … }`",
+            );
+            None
+        }
+    }
+}
+
+fn read_test(r: &mut Reader, item: &yaml::Node) -> Option<TreeTest> {
+    let entries = r.entries(item, "this test", TEST_KEYS);
+    let span = item.start..item.start + 1;
+    let mut test = TreeTest {
+        answers: Vec::new(),
+        expect: None,
+        span: span.clone(),
+    };
+    for (key, value, _) in &entries {
+        match *key {
+            "answers" => {
+                for a in r.list(value, "`answers`").to_vec() {
+                    if let Some(rf) = r.reference(&a, "an answer") {
+                        test.answers.push(rf);
+                    }
+                }
+            }
+            "expect" => test.expect = r.reference(value, "`expect`"),
+            _ => {}
+        }
+    }
+    if test.expect.is_none() {
+        r.error(span, "this test has no `expect`").help =
+            Some("name the outcome these answers must reach".into());
+    }
+    Some(test)
+}

@@ -1,0 +1,414 @@
+//! The checks that catch a tree's dead ends before readers meet them: every
+//! reference, shape, rule, cycle, unreachable node, impossible condition,
+//! unreachable outcome and failing `tests` entry, each at its line.
+
+use std::collections::{BTreeSet, HashSet};
+
+use super::unfold::{self, Step, UnfoldError};
+use super::{Kind, NodeIdx, Ref, Tree};
+use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+
+/// A label longer than this is hard to read as a button.
+const LONG_LABEL: usize = 120;
+/// The map page lives at `<tree>/map/`, so no first answer may be `map`.
+pub const MAP_SEGMENT: &str = "map";
+
+/// Checks that need only the tree itself. Returns errors and warnings; when
+/// it returns no error the tree can be unfolded safely.
+pub fn check_structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let ids: Vec<&str> = tree.nodes.iter().map(|n| n.id.as_str()).collect();
+    let unknown = |r: &Ref, what: &str| -> Diagnostic {
+        let mut d = Diagnostic::error(format!(
+            "{what} `{}`, which is not a node of this tree",
+            r.id
+        ))
+        .at(file, r.span.clone());
+        if let Some(h) = did_you_mean(&r.id, ids.iter().copied()) {
+            d = d.help(h);
+        }
+        d
+    };
+
+    match (&tree.start, tree.start_index()) {
+        (Some(r), None) => out.push(unknown(r, "`start` names")),
+        (Some(r), Some(i)) if tree.nodes[i].is_outcome() => out.push(
+            Diagnostic::error(format!(
+                "`start` names the outcome `{}`; a tree starts with a question or an info page",
+                r.id
+            ))
+            .at(file, r.span.clone()),
+        ),
+        _ => {}
+    }
+
+    for node in &tree.nodes {
+        match &node.kind {
+            Kind::Question { options, rules } => {
+                let mut seen_ids: Vec<&str> = Vec::new();
+                let mut seen_labels: Vec<&str> = Vec::new();
+                for o in options {
+                    if seen_ids.contains(&o.id.as_str()) {
+                        out.push(
+                            Diagnostic::error(format!(
+                                "question `{}` has two options with the id `{}`",
+                                node.id, o.id
+                            ))
+                            .at(file, o.id_span.clone()),
+                        );
+                    }
+                    if seen_labels.contains(&o.label.as_str()) {
+                        out.push(
+                            Diagnostic::error(format!(
+                                "question `{}` has two options labelled “{}”",
+                                node.id, o.label
+                            ))
+                            .at(file, o.label_span.clone()),
+                        );
+                    }
+                    seen_ids.push(&o.id);
+                    seen_labels.push(&o.label);
+                    if o.label.chars().count() > LONG_LABEL {
+                        out.push(
+                            Diagnostic::warning(format!("this label is {} characters long; readers scan labels, so keep them under {LONG_LABEL}", o.label.chars().count()))
+                                .at(file, o.label_span.clone())
+                                .help("move the detail into the option's `hint`"),
+                        );
+                    }
+                    if let Some(next) = &o.next {
+                        if tree.index_of(&next.id).is_none() {
+                            out.push(unknown(next, &format!("option `{}` leads to", o.id)));
+                        }
+                    }
+                }
+                let with_next = options.iter().filter(|o| o.next.is_some()).count();
+                if !rules.is_empty() && with_next > 0 {
+                    let o = options.iter().find(|o| o.next.is_some()).expect("counted");
+                    out.push(
+                        Diagnostic::error(format!("question `{}` mixes `next` on its options with rules on the question", node.id))
+                            .at(file, o.next.as_ref().map(|r| r.span.clone()).unwrap_or(o.span.clone()))
+                            .help("use either `next` on every option, or rules under the question's `next`, not both"),
+                    );
+                } else if rules.is_empty() && with_next < options.len() && !options.is_empty() {
+                    let o = options.iter().find(|o| o.next.is_none()).expect("counted");
+                    out.push(
+                        Diagnostic::error(format!("option `{}` of question `{}` leads nowhere", o.id, node.id))
+                            .at(file, o.id_span.clone())
+                            .help("give every option `next: <node>`, or give the question rules under `next`"),
+                    );
+                }
+                for (i, rule) in rules.iter().enumerate() {
+                    if let Some(go) = &rule.go {
+                        if tree.index_of(&go.id).is_none() {
+                            out.push(unknown(go, "this rule goes to"));
+                        }
+                    }
+                    let last = i + 1 == rules.len();
+                    if !rule.has_if && !last {
+                        out.push(
+                            Diagnostic::error("a rule without `if` must come last: the rules after it can never apply")
+                                .at(file, rule.span.clone())
+                                .help("move this default rule to the end of the list"),
+                        );
+                    }
+                    if last && rule.has_if {
+                        out.push(
+                            Diagnostic::error(format!("the rules of question `{}` have no default", node.id))
+                                .at(file, rule.span.clone())
+                                .help("end the list with a rule that has only `go:`, for answers no condition matches"),
+                        );
+                    }
+                    for cond in &rule.conds {
+                        match tree.index_of(&cond.question.id).map(|q| &tree.nodes[q]) {
+                            None => out.push(unknown(&cond.question, "this condition names")),
+                            Some(q) => match &q.kind {
+                                Kind::Question { options: qopts, .. } => {
+                                    for o in &cond.options {
+                                        if !qopts.iter().any(|x| x.id == o.id) {
+                                            let mut d = Diagnostic::error(format!("question `{}` has no option `{}`", q.id, o.id)).at(file, o.span.clone());
+                                            if let Some(h) = did_you_mean(&o.id, qopts.iter().map(|x| x.id.as_str())) {
+                                                d = d.help(h);
+                                            }
+                                            out.push(d);
+                                        }
+                                    }
+                                }
+                                _ => out.push(
+                                    Diagnostic::error(format!("this condition names `{}`, which is {} node, not a question", q.id, if q.is_outcome() { "an outcome" } else { "an info" }))
+                                        .at(file, cond.question.span.clone()),
+                                ),
+                            },
+                        }
+                    }
+                }
+            }
+            Kind::Info { next: Some(next) } if tree.index_of(&next.id).is_none() => {
+                out.push(unknown(next, &format!("info node `{}` leads to", node.id)));
+            }
+            _ => {}
+        }
+    }
+
+    // The first page's options become URL segments next to `map/`.
+    if let Some(s) = tree.start_index() {
+        if let Kind::Question { options, .. } = &tree.nodes[s].kind {
+            for o in options.iter().filter(|o| o.id == MAP_SEGMENT) {
+                out.push(
+                    Diagnostic::error("the first question cannot have an option with the id `map`: that URL is the tree's map")
+                        .at(file, o.id_span.clone())
+                        .help("rename the option, e.g. `on-the-map`"),
+                );
+            }
+        }
+        if tree.nodes[s].id == MAP_SEGMENT && matches!(tree.nodes[s].kind, Kind::Info { .. }) {
+            out.push(
+                Diagnostic::error(
+                    "a starting info node cannot have the id `map`: that URL is the tree's map",
+                )
+                .at(file, tree.nodes[s].id_span.clone()),
+            );
+        }
+    }
+
+    if out.iter().any(Diagnostic::is_error) {
+        return out;
+    }
+    check_cycles(tree, file, &mut out);
+    if out.iter().any(Diagnostic::is_error) {
+        return out;
+    }
+    if let Some(start) = tree.start_index() {
+        let reachable = reachable_from(tree, start);
+        for (i, node) in tree.nodes.iter().enumerate() {
+            if !reachable.contains(&i) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "node `{}` cannot be reached from the start (`{}`)",
+                        node.id, tree.nodes[start].id
+                    ))
+                    .at(file, node.id_span.clone())
+                    .help("link to it from an option or a rule, or remove it"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn reachable_from(tree: &Tree, start: NodeIdx) -> HashSet<NodeIdx> {
+    let mut seen = HashSet::from([start]);
+    let mut stack = vec![start];
+    while let Some(n) = stack.pop() {
+        for (next, _) in tree.edges(n) {
+            if seen.insert(next) {
+                stack.push(next);
+            }
+        }
+    }
+    seen
+}
+
+/// Reports each cycle once, printing the loop ("Start again" is built in,
+/// so a tree never needs an edge back).
+fn check_cycles(tree: &Tree, file: &SourceFile, out: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut mark = vec![Mark::New; tree.nodes.len()];
+    for root in 0..tree.nodes.len() {
+        if mark[root] != Mark::New {
+            continue;
+        }
+        // Iterative depth-first search keeping the current path.
+        let mut path: Vec<(NodeIdx, usize)> = vec![(root, 0)];
+        mark[root] = Mark::Open;
+        while let Some(&(node, edge)) = path.last() {
+            let edges = tree.edges(node);
+            if edge >= edges.len() {
+                mark[node] = Mark::Done;
+                path.pop();
+                continue;
+            }
+            path.last_mut().expect("non-empty").1 += 1;
+            let (next, r) = edges[edge];
+            match mark[next] {
+                Mark::New => {
+                    mark[next] = Mark::Open;
+                    path.push((next, 0));
+                }
+                Mark::Open => {
+                    let from = path.iter().position(|(n, _)| *n == next).unwrap_or(0);
+                    let mut names: Vec<&str> = path[from..]
+                        .iter()
+                        .map(|(n, _)| tree.nodes[*n].id.as_str())
+                        .collect();
+                    names.push(&tree.nodes[next].id);
+                    out.push(
+                        Diagnostic::error(format!("the flow loops: {}", names.join(" → ")))
+                            .at(file, r.span.clone())
+                            .help("a tree must always move forward; readers get “Start again” on every page without an edge back"),
+                    );
+                }
+                Mark::Done => {}
+            }
+        }
+    }
+}
+
+/// Unfolds the tree and checks what only whole paths show: conditions that
+/// can never be answered, outcomes no path reaches, too many paths, `tests`.
+pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let steps = match unfold::unfold(tree) {
+        Ok(s) => s,
+        Err(UnfoldError::TooManyPaths { limit }) => {
+            out.push(
+                Diagnostic::error(format!("this tree has more than {limit} paths from start to an outcome"))
+                    .at(file, 0..0)
+                    .help("split it into smaller trees, or raise the limit with `max-paths: N` at the top"),
+            );
+            return (None, out);
+        }
+    };
+
+    // Which questions have been answered, by the time each question is asked.
+    let mut answered_at: Vec<Option<BTreeSet<NodeIdx>>> = vec![None; tree.nodes.len()];
+    let mut reached = vec![false; tree.nodes.len()];
+    for step in &steps {
+        reached[step.node] = true;
+        if tree.nodes[step.node].is_question() {
+            let set = answered_at[step.node].get_or_insert_with(BTreeSet::new);
+            set.extend(step.answers.iter().map(|a| a.question));
+            set.insert(step.node);
+        }
+    }
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if let (Kind::Question { rules, .. }, Some(answered)) = (&node.kind, &answered_at[i]) {
+            for cond in rules.iter().flat_map(|r| &r.conds) {
+                let Some(q) = tree.index_of(&cond.question.id) else {
+                    continue;
+                };
+                if !answered.contains(&q) {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "this condition asks about `{}`, but no path reaches `{}` after answering it, so the rule never applies",
+                            cond.question.id, node.id
+                        ))
+                        .at(file, cond.question.span.clone()),
+                    );
+                }
+            }
+        }
+        if node.is_outcome() && !reached[i] {
+            out.push(
+                Diagnostic::error(format!(
+                    "no answers lead to the outcome `{}` once the rules' conditions are applied",
+                    node.id
+                ))
+                .at(file, node.id_span.clone())
+                .help("check the `if` conditions of the rules that go here"),
+            );
+        }
+    }
+
+    // `tests`: follow the answers through the real steps.
+    let mut tested = vec![false; tree.nodes.len()];
+    for test in &tree.tests {
+        if let Some(end) = run_test(tree, file, &steps, test, &mut out) {
+            tested[end] = true;
+        }
+    }
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if node.is_outcome() && reached[i] && !tested[i] {
+            out.push(
+                Diagnostic::warning(format!(
+                    "no entry in `tests` reaches the outcome `{}`",
+                    node.id
+                ))
+                .at(file, node.id_span.clone())
+                .help("add a test: `- { answers: [...], expect: <outcome> }`"),
+            );
+        }
+    }
+    (Some(steps), out)
+}
+
+/// Follows a test's answers; returns the outcome it ends at when it passes.
+fn run_test(
+    tree: &Tree,
+    file: &SourceFile,
+    steps: &[Step],
+    test: &super::TreeTest,
+    out: &mut Vec<Diagnostic>,
+) -> Option<NodeIdx> {
+    let mut step = 0;
+    let mut answers = test.answers.iter();
+    steps.first()?;
+    loop {
+        let s = &steps[step];
+        match &tree.nodes[s.node].kind {
+            Kind::Info { .. } => step = *s.children.first()?,
+            Kind::Outcome { .. } => break,
+            Kind::Question { options, .. } => {
+                let Some(answer) = answers.next() else {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "these answers stop at the question `{}` before reaching an outcome",
+                            tree.nodes[s.node].id
+                        ))
+                        .at(file, test.span.clone()),
+                    );
+                    return None;
+                };
+                let Some(o) = options.iter().position(|o| o.id == answer.id) else {
+                    let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
+                    out.push(
+                        Diagnostic::error(format!(
+                            "`{}` is not an option of the question `{}`",
+                            answer.id, tree.nodes[s.node].id
+                        ))
+                        .at(file, answer.span.clone())
+                        .help(format!("its options are: {}", ids.join(", "))),
+                    );
+                    return None;
+                };
+                let opt_id = &options[o].id;
+                step = *s
+                    .children
+                    .iter()
+                    .find(|&&c| steps[c].segments.last() == Some(opt_id))?;
+            }
+        }
+    }
+    let end = steps[step].node;
+    if let Some(extra) = answers.next() {
+        out.push(
+            Diagnostic::error(format!(
+                "the answers reach the outcome `{}` before `{}` is used",
+                tree.nodes[end].id, extra.id
+            ))
+            .at(file, extra.span.clone()),
+        );
+        return None;
+    }
+    let expect = test.expect.as_ref()?;
+    if tree.nodes[end].id != expect.id {
+        let mut d = Diagnostic::error(format!(
+            "these answers end at `{}`, not `{}`",
+            tree.nodes[end].id, expect.id
+        ))
+        .at(file, expect.span.clone());
+        if tree.index_of(&expect.id).is_none() {
+            d.message = format!(
+                "`expect` names `{}`, which is not a node of this tree",
+                expect.id
+            );
+        }
+        out.push(d);
+        return None;
+    }
+    Some(end)
+}
