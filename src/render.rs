@@ -506,6 +506,7 @@ fn tree_step_context(
         "is_first" => s == 0,
         "number" => step.answers.len() + 1,
         "max" => step.max_questions,
+        "min" => step.min_questions,
         "start_url" => rel(&tree.url),
         "map_url" => rel(&tree.map_url()),
         "back_url" => step.parent.map(|p| rel(&tree.step_url(&tree.steps[p]))),

@@ -26,6 +26,8 @@ pub struct Step {
     pub children: Vec<usize>,
     /// The most questions any path through this step asks in all.
     pub max_questions: usize,
+    /// The fewest, so "Question 2 of 3" says "up to" only when paths differ.
+    pub min_questions: usize,
 }
 
 impl Step {
@@ -95,6 +97,7 @@ pub fn unfold(tree: &Tree) -> Result<Vec<Step>, UnfoldError> {
         answers: Vec::new(),
         children: Vec::new(),
         max_questions: 0,
+        min_questions: 0,
     }];
     let mut paths = 0;
     // Depth-first, so the step order follows the tree as written.
@@ -143,22 +146,29 @@ pub fn unfold(tree: &Tree) -> Result<Vec<Step>, UnfoldError> {
                 answers,
                 children: Vec::new(),
                 max_questions: 0,
+                min_questions: 0,
             });
         }
         steps[i].children = (first_child..steps.len()).collect();
         stack.extend((first_child..steps.len()).rev());
     }
     // Children always come after their parent, so one backwards pass fills
-    // in the longest question count below each step.
+    // in the longest and shortest question counts below each step.
     for i in (0..steps.len()).rev() {
         let own = steps[i].answers.len() + usize::from(tree.nodes[steps[i].node].is_question());
-        let below = steps[i]
-            .children
+        let children = &steps[i].children;
+        let most = children
             .iter()
             .map(|&c| steps[c].max_questions)
             .max()
-            .unwrap_or(0);
-        steps[i].max_questions = own.max(below);
+            .unwrap_or(own);
+        let fewest = children
+            .iter()
+            .map(|&c| steps[c].min_questions)
+            .min()
+            .unwrap_or(own);
+        steps[i].max_questions = own.max(most);
+        steps[i].min_questions = own.max(fewest);
     }
     Ok(steps)
 }
