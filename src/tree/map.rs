@@ -218,7 +218,11 @@ pub fn svg(tree: &Tree, href: &dyn Fn(NodeIdx) -> Option<String>) -> String {
             ty - 2.0
         );
         let label = truncate(&e.labels.join(" / "), 30);
-        let (lx, ly) = ((sx + tx) / 2.0, sy + (ty - sy).min(GAP_Y) / 2.0 + 4.0);
+        // Put the label three quarters along the curve, near its target, so
+        // labels of edges leaving one node do not pile up at the source.
+        let lx = 0.15625 * sx + 0.84375 * tx;
+        let ly = 0.015625 * sy + 0.5625 * my + 0.421875 * ty;
+        let ly = ly.min(ty - 8.0);
         let _ = write!(s, "<text class=\"map-label\" x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"middle\">{}</text>", html_escape(&label));
     }
     s.push_str("</g>");
