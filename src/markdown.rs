@@ -249,37 +249,23 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
                 dest_url,
                 title,
                 id,
-            }) => {
-                let span = dest_span(text, &range, &dest_url);
-                let dest = links
-                    .resolve(&dest_url, span)
-                    .map(CowStr::from)
-                    .unwrap_or(dest_url);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: rewrite(links, text, &range, dest_url),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let span = dest_span(text, &range, &dest_url);
-                let dest = links
-                    .resolve(&dest_url, span)
-                    .map(CowStr::from)
-                    .unwrap_or(dest_url);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: rewrite(links, text, &range, dest_url),
+                title,
+                id,
+            }),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
@@ -421,6 +407,17 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
     rendered
 }
 
+/// The URL to write for a link or image destination.
+fn rewrite<'a>(
+    links: &dyn LinkResolver,
+    text: &str,
+    range: &Range<usize>,
+    dest: CowStr<'a>,
+) -> CowStr<'a> {
+    let span = dest_span(text, range, &dest);
+    links.resolve(&dest, span).map(CowStr::from).unwrap_or(dest)
+}
+
 /// Narrows a link's span to its destination when it is written inline.
 fn dest_span(text: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
     let end = range.end.min(text.len());
@@ -550,22 +547,38 @@ mod tests {
     }
 }
 
-/// Renders one checklist step: inline markdown whose links go through
-/// `links` (so a step can link a guide), raw HTML shown as text.
-pub fn inline_html_with_links(text: &str, links: &dyn LinkResolver) -> String {
-    let events = Parser::new_ext(
-        text,
-        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION,
-    )
-    .filter_map(|e| match e {
+/// Renders a short text (an option label, a checklist step) as inline
+/// markdown: emphasis and code work, raw HTML is shown as text, never
+/// injected. With `links`, links are rewritten (a step may link a guide);
+/// without, they are dropped, as a label is already a link.
+pub fn inline_html(text: &str, links: Option<&dyn LinkResolver>) -> String {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION;
+    let events = Parser::new_ext(text, options).filter_map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
-        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
+        // Block structure has no place in a line of text.
+        Event::Start(
+            Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_),
+        )
+        | Event::End(
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock,
+        ) => None,
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
         }) => {
+            let links = links?;
             let dest = links
                 .resolve(&dest_url, 0..0)
                 .map(CowStr::from)
@@ -577,37 +590,8 @@ pub fn inline_html_with_links(text: &str, links: &dyn LinkResolver) -> String {
                 id,
             }))
         }
-        e => Some(e),
-    });
-    let mut out = String::new();
-    html::push_html(&mut out, events);
-    out.trim().to_string()
-}
-
-/// Renders a short text (an option label) as inline markdown: emphasis and
-/// code work, raw HTML is shown as text, never injected.
-pub fn inline_html(text: &str) -> String {
-    let events = Parser::new_ext(
-        text,
-        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION,
-    )
-    .filter_map(|e| match e {
-        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
-        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
-        // Block structure has no place in a label.
-        Event::Start(
-            Tag::Heading { .. } | Tag::List(_) | Tag::Item | Tag::BlockQuote(_) | Tag::CodeBlock(_),
-        )
-        | Event::End(
-            TagEnd::Heading(_)
-            | TagEnd::List(_)
-            | TagEnd::Item
-            | TagEnd::BlockQuote(_)
-            | TagEnd::CodeBlock,
-        ) => None,
-        // A label is already a link; links inside it would nest.
-        Event::Start(Tag::Link { .. } | Tag::Image { .. })
-        | Event::End(TagEnd::Link | TagEnd::Image) => None,
+        Event::End(TagEnd::Link) => links.map(|_| Event::End(TagEnd::Link)),
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
         e => Some(e),
     });
     let mut out = String::new();
@@ -619,9 +603,12 @@ pub fn inline_html(text: &str) -> String {
 mod inline_tests {
     #[test]
     fn labels_render_emphasis_and_escape_html() {
-        assert_eq!(super::inline_html("A *big* one"), "A <em>big</em> one");
         assert_eq!(
-            super::inline_html("<script>x</script> & co"),
+            super::inline_html("A *big* one", None),
+            "A <em>big</em> one"
+        );
+        assert_eq!(
+            super::inline_html("<script>x</script> & co", None),
             "&lt;script&gt;x&lt;/script&gt; &amp; co"
         );
     }

@@ -491,7 +491,7 @@ fn tree_step_context(
             };
             obj! {
                 "question" => q.heading(),
-                "answer" => Value::safe_string(&crate::markdown::inline_html(label)),
+                "answer" => Value::safe_string(&crate::markdown::inline_html(label, None)),
                 "change_url" => rel(&tree.step_url(&tree.steps[a.step])),
             }
         })
@@ -521,7 +521,7 @@ fn tree_step_context(
                 .map(|(o, &c)| {
                     obj! {
                         "id" => o.id.as_str(),
-                        "label" => Value::safe_string(&crate::markdown::inline_html(&o.label)),
+                        "label" => Value::safe_string(&crate::markdown::inline_html(&o.label, None)),
                         "hint" => md(&o.hint),
                         "url" => rel(&tree.step_url(&tree.steps[c])),
                     }
@@ -542,7 +542,7 @@ fn tree_step_context(
                 .map(|(text, _)| {
                     let links =
                         crate::links::PageLinks::new(site, &tree.src, &url, None, &tree.file, 0);
-                    Value::safe_string(&crate::markdown::inline_html_with_links(text, &links))
+                    Value::safe_string(&crate::markdown::inline_html(text, Some(&links)))
                 })
                 .collect();
             v.insert("steps", Value::from(items));

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tera::Tera;
 
@@ -209,15 +209,4 @@ fn template_error(sources: &BTreeMap<String, SourceFile>, e: &tera::Error) -> Di
             Diagnostic::error(format!("template error: {msg}"))
         }
     }
-}
-
-/// Every file of the built-in default theme, for `mendbook init --theme` and docs.
-pub fn default_theme_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
-    embedded::FILES.iter().copied()
-}
-
-/// Is `path` a file the default theme ships?
-pub fn is_builtin(path: &Path) -> bool {
-    let p = path.to_string_lossy();
-    embedded::FILES.iter().any(|(rel, _)| *rel == p)
 }

@@ -34,7 +34,7 @@ pub fn card(tree: &crate::site::Tree, from: &SitePath) -> String {
                 s.push_str(&format!(
                     "<li><a href=\"{}\">{}</a></li>\n",
                     href(&url),
-                    inline_html(&opt.label)
+                    inline_html(&opt.label, None)
                 ));
             }
             s.push_str("</ul>\n");
