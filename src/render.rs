@@ -522,7 +522,8 @@ fn tree_step_context(
                     obj! {
                         "id" => o.id.as_str(),
                         "label" => Value::safe_string(&crate::markdown::inline_html(&o.label, None)),
-                        "hint" => md(&o.hint),
+                        // Inside the option's link, so inline only.
+                        "hint" => o.hint.as_deref().map(|h| Value::safe_string(&crate::markdown::inline_html(h, None))),
                         "url" => rel(&tree.step_url(&tree.steps[c])),
                     }
                 })

@@ -19,7 +19,7 @@ nodes:
     type: question
     text: How strong are your relationships?
     options:
-      - { id: strong, label: Strong }
+      - { id: strong, label: Strong, hint: "People *trust* me" }
       - { id: shaky, label: Shaky }
     next:
       - if: { kind: honest, relationships: strong }
@@ -112,6 +112,10 @@ fn question_pages_link_options_back_and_progress() {
 
     let second = page(&site, "flows/recover/honest/");
     assert!(second.contains("Question 2 of 2"));
+    assert!(
+        second.contains("<span class=\"tree-option-hint\">People <em>trust</em> me</span>"),
+        "option hints are inline inside the option's link: {second}"
+    );
     assert!(
         second.contains("<a class=\"back\" href=\"../\">Back</a>"),
         "{second}"
