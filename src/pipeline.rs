@@ -40,36 +40,97 @@ pub struct Report {
     pub stages: Vec<(&'static str, Duration)>,
 }
 
-/// Renders every page's markdown, checking its links and anchors.
-pub fn render_markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
-    let highlighter = Highlighter::new();
-    let results: Vec<(Rendered, Vec<Diagnostic>, Vec<AnchorCheck>)> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(id, page)| {
-            let links = PageLinks::new(
-                site,
-                &page.src,
-                &page.url,
-                Some(id),
-                &page.file,
-                page.body_start,
-            );
-            let r = markdown::render(page.body(), &links, &highlighter);
-            (r, links.errors.into_inner(), links.anchors.into_inner())
-        })
-        .collect();
-    let mut rendered = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
-    let mut anchors = Vec::new();
-    for (r, mut errs, mut checks) in results {
-        rendered.push(r);
-        diagnostics.append(&mut errs);
-        anchors.append(&mut checks);
+/// One page's markdown, rendered, with its link problems and the anchors
+/// it links to (checked once every page is rendered).
+pub struct PageMarkdown {
+    pub rendered: Rendered,
+    pub errors: Vec<Diagnostic>,
+    pub anchors: Vec<AnchorCheck>,
+}
+
+/// Renders one page's markdown, checking its links.
+pub fn render_page_markdown(site: &Site, id: usize, highlighter: &Highlighter) -> PageMarkdown {
+    let page = &site.pages[id];
+    let links = PageLinks::new(
+        site,
+        &page.src,
+        &page.url,
+        Some(id),
+        &page.file,
+        page.body_start,
+    );
+    let rendered = markdown::render(page.body(), &links, highlighter);
+    PageMarkdown {
+        rendered,
+        errors: links.errors.into_inner(),
+        anchors: links.anchors.into_inner(),
     }
-    diagnostics.extend(check_anchors(site, &rendered, &anchors));
-    (rendered, diagnostics)
+}
+
+/// Renders every page's markdown, checking its links.
+pub fn render_markdown(site: &Site) -> Vec<PageMarkdown> {
+    let highlighter = Highlighter::new();
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|id| render_page_markdown(site, id, &highlighter))
+        .collect()
+}
+
+/// A site loaded and checked, with everything needed to render it: the
+/// state a build passes from stage to stage, and a live preview keeps.
+pub struct Loaded {
+    pub site: Site,
+    /// Per page: its rendered markdown, link problems and anchor links.
+    pub rendered: Vec<Rendered>,
+    pub page_errors: Vec<Vec<Diagnostic>>,
+    pub page_anchors: Vec<Vec<AnchorCheck>>,
+    pub theme: Option<Theme>,
+    /// Problems found while loading content, trees, config and theme.
+    pub load_problems: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Loads and checks everything `config` describes.
+    pub fn load(config: Config) -> Loaded {
+        let theme_config = config.clone();
+        let (theme, (mut site, mut load_problems)) =
+            rayon::join(|| Theme::load(&theme_config), || content::load(config));
+        let theme = match theme {
+            Ok(t) => Some(t),
+            Err(mut errs) => {
+                load_problems.append(&mut errs);
+                None
+            }
+        };
+        load_problems.extend(check_trees(&mut site));
+        let markdown = render_markdown(&site);
+        let mut rendered = Vec::with_capacity(markdown.len());
+        let mut page_errors = Vec::with_capacity(markdown.len());
+        let mut page_anchors = Vec::with_capacity(markdown.len());
+        for m in markdown {
+            rendered.push(m.rendered);
+            page_errors.push(m.errors);
+            page_anchors.push(m.anchors);
+        }
+        Loaded {
+            site,
+            rendered,
+            page_errors,
+            page_anchors,
+            theme,
+            load_problems,
+        }
+    }
+
+    /// Every problem: loading, links, anchors and the links in trees.
+    pub fn problems(&self) -> Vec<Diagnostic> {
+        let mut all = self.load_problems.clone();
+        all.extend(self.page_errors.iter().flatten().cloned());
+        let checks: Vec<AnchorCheck> = self.page_anchors.iter().flatten().cloned().collect();
+        all.extend(check_anchors(&self.site, &self.rendered, &checks));
+        all.extend(check_tree_links(&self.site, &self.rendered));
+        all
+    }
 }
 
 /// Validates every decision tree and unfolds each valid one into its steps.
@@ -149,31 +210,23 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
     if mode == Mode::Build {
         output::check_build_dir(&config).map_err(|d| vec![d])?;
     }
-    let theme_config = config.clone();
-    let (theme, (site, mut diagnostics)) =
-        rayon::join(|| Theme::load(&theme_config), || content::load(config));
-    let mut site = site;
-    diagnostics.extend(check_trees(&mut site));
-    let mut stages = vec![("load content, trees and theme", start.elapsed())];
-    let markdown_start = Instant::now();
-    let (rendered, mut markdown_diagnostics) = render_markdown(&site);
-    diagnostics.append(&mut markdown_diagnostics);
-    diagnostics.extend(check_tree_links(&site, &rendered));
-    stages.push(("markdown and links", markdown_start.elapsed()));
+    let loaded = Loaded::load(config);
+    let mut diagnostics = loaded.problems();
+    let stages = vec![("load, check and render markdown", start.elapsed())];
     let render_start = Instant::now();
-    let theme = match theme {
-        Ok(t) => Some(t),
-        Err(mut errs) => {
-            diagnostics.append(&mut errs);
-            None
-        }
-    };
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
+    let Loaded {
+        site,
+        theme,
+        rendered,
+        ..
+    } = loaded;
     let Some(theme) = theme else {
         return Err(diagnostics);
     };
+    let mut stages = stages;
 
     let pages = Mutex::new(0usize);
     let count_page = |f: &OutFile| {

@@ -46,8 +46,8 @@ impl OutFile {
 }
 
 /// What to render, one unit of parallel work.
-#[derive(Debug, Clone, Copy)]
-enum Job {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
     Page(PageId),
     /// One step page of a tree: (tree, step).
     TreeStep(usize, usize),
@@ -125,7 +125,6 @@ fn page_summary(site: &Site, page: &Page, rendered: &Rendered) -> BTreeMap<&'sta
         "authors" => page.authors.clone(),
         "tags" => tag_refs(site, page),
         "reading_time" => reading_time(rendered.words),
-        "words" => rendered.words,
         "draft" => page.draft,
         "weight" => page.weight,
     }
@@ -227,27 +226,60 @@ pub fn render_site(
     theme: &Theme,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
-    let shared = Shared::new(site, rendered);
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    for (t, tree) in site.trees.iter().enumerate() {
-        jobs.extend((0..tree.steps.len()).map(|s| Job::TreeStep(t, s)));
-        if !tree.steps.is_empty() {
-            jobs.push(Job::TreeMap(t));
+    let renderer = Renderer::new(site, rendered, theme);
+    let errors = renderer.render_jobs(&renderer.jobs(), emit);
+    for file in renderer.generated_files() {
+        emit(file);
+    }
+    errors
+}
+
+/// Renders pages of one site; holds what every page shares, so a live
+/// preview can re-render a few pages without redoing the rest.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    rendered: &'a [Rendered],
+    theme: &'a Theme,
+    shared: Shared,
+    highlighter: Highlighter,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, rendered: &'a [Rendered], theme: &'a Theme) -> Self {
+        Renderer {
+            site,
+            rendered,
+            theme,
+            shared: Shared::new(site, rendered),
+            highlighter: Highlighter::new(),
         }
     }
-    let highlighter = Highlighter::new();
-    if !site.tags.is_empty() {
-        jobs.push(Job::Tags);
-        jobs.extend((0..site.tags.len()).map(Job::Tag));
-    }
-    jobs.push(Job::NotFound);
 
-    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-    jobs.par_iter().for_each(|job| {
-        match render_job(site, rendered, theme, &shared, &highlighter, *job) {
+    /// Every page of the site.
+    pub fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+        for (t, tree) in site.trees.iter().enumerate() {
+            jobs.extend((0..tree.steps.len()).map(|s| Job::TreeStep(t, s)));
+            if !tree.steps.is_empty() {
+                jobs.push(Job::TreeMap(t));
+            }
+        }
+        if !site.tags.is_empty() {
+            jobs.push(Job::Tags);
+            jobs.extend((0..site.tags.len()).map(Job::Tag));
+        }
+        jobs.push(Job::NotFound);
+        jobs
+    }
+
+    /// Renders `jobs` in parallel, handing each page to `emit`. Returns the
+    /// template errors, each once.
+    pub fn render_jobs(&self, jobs: &[Job], emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic> {
+        let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+        jobs.par_iter().for_each(|job| match self.render(*job) {
             Ok(file) => emit(file),
-            Err(e) => {
-                let d = theme.error(&e);
+            Err(d) => {
                 let mut errs = errors.lock().unwrap_or_else(|e| e.into_inner());
                 // The same template mistake fails every page that uses it; say it once.
                 if !errs
@@ -257,13 +289,51 @@ pub fn render_site(
                     errs.push(d);
                 }
             }
-        }
-    });
-
-    for file in generated_files(site, theme) {
-        emit(file);
+        });
+        errors.into_inner().unwrap_or_else(|e| e.into_inner())
     }
-    errors.into_inner().unwrap_or_else(|e| e.into_inner())
+
+    pub fn render(&self, job: Job) -> Result<OutFile, Diagnostic> {
+        render_job(
+            self.site,
+            self.rendered,
+            self.theme,
+            &self.shared,
+            &self.highlighter,
+            job,
+        )
+        .map_err(|e| self.theme.error(&e))
+    }
+
+    /// Static theme files, assets, redirects, sitemap and the like.
+    pub fn generated_files(&self) -> Vec<OutFile> {
+        generated_files(self.site, self.theme)
+    }
+}
+
+/// The pages that show a guide's summary (its reading time, say), besides
+/// the guide itself: its section, the home page, its neighbours and tags.
+pub fn dependents(site: &Site, id: PageId) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let page = &site.pages[id];
+    if let Some(parent) = page.parent {
+        jobs.push(Job::Page(parent));
+        if let Some(grand) = site.pages[parent].parent {
+            jobs.push(Job::Page(grand));
+        }
+    }
+    jobs.push(Job::Page(Site::HOME));
+    let (prev, next) = site.neighbours(id);
+    jobs.extend(prev.into_iter().chain(next).map(Job::Page));
+    for (i, tag) in site.tags.iter().enumerate() {
+        if tag.pages.contains(&id) {
+            jobs.push(Job::Tag(i));
+        }
+    }
+    jobs.sort_by_key(|j| format!("{j:?}"));
+    jobs.dedup();
+    jobs.retain(|j| *j != Job::Page(id));
+    jobs
 }
 
 fn render_job(
@@ -366,6 +436,7 @@ fn page_context(
 
     let mut full = shared.summary_maps[id].clone();
     full.insert("content", Value::safe_string(&r.html));
+    full.insert("words", Value::from(r.words));
     full.insert("toc", Value::from_serializable(&r.toc));
     full.insert("extra", Value::from_serializable(&page.extra));
 
