@@ -43,6 +43,14 @@ enum Command {
     /// Check everything a build checks, without writing anything
     #[command(after_help = "Examples:\n  mendbook check\n  mendbook check --root path/to/site")]
     Check(SiteArgs),
+    /// Preview the site: serve it, rebuild on every change, reload open pages
+    #[command(
+        after_help = "Examples:\n  mendbook serve\n  mendbook serve --port 4000 --open\n  mendbook serve --poll        (on file systems without change events)\n\nThe site is served from memory under its base-url path, with drafts;\nthe build folder is never touched."
+    )]
+    Serve(ServeArgs),
+    /// Rebuild the build folder on every change
+    #[command(after_help = "Examples:\n  mendbook watch\n  mendbook watch --drafts --poll")]
+    Watch(WatchArgs),
     /// Create a new site, with a home page, a section and a first guide
     #[command(
         after_help = "Examples:\n  mendbook init\n  mendbook init my-guides\n\nExisting files are never overwritten."
@@ -98,6 +106,36 @@ struct BuildArgs {
     out: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Port to listen on
+    #[arg(long, default_value_t = 3000)]
+    port: u16,
+    /// Address to listen on; only this machine can connect by default
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in a browser
+    #[arg(long)]
+    open: bool,
+    /// Poll for changes instead of using file system events
+    #[arg(long)]
+    poll: bool,
+    /// Leave out pages marked `draft: true` (shown by default while previewing)
+    #[arg(long)]
+    no_drafts: bool,
+}
+
+#[derive(Args, Debug)]
+struct WatchArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Poll for changes instead of using file system events
+    #[arg(long)]
+    poll: bool,
+}
+
 /// How output looks: colour only on a terminal, and never with NO_COLOR.
 struct Printer {
     quiet: bool,
@@ -128,6 +166,74 @@ impl Printer {
             eprintln!("{}", out.trim_end());
             eprintln!();
         }
+    }
+
+    /// Prints what `serve` and `watch` report, one line per rebuild.
+    fn reporter(&self, root: &Path) -> crate::live::Reporter {
+        let printer = Printer {
+            quiet: self.quiet,
+            verbose: self.verbose,
+            color: self.color,
+        };
+        let root = root.to_path_buf();
+        std::sync::Arc::new(move |note| {
+            use crate::live::Note;
+            match note {
+                Note::Serving { url, polling } => {
+                    printer.info(format!("Serving at {url}  (Ctrl-C to stop)"));
+                    if polling {
+                        printer.info(
+                            "Watching by polling: file system events are not available here.",
+                        );
+                    }
+                }
+                Note::Watching {
+                    pages,
+                    dir,
+                    polling,
+                } => {
+                    let shown = dir.strip_prefix(&root).unwrap_or(&dir);
+                    printer.info(format!(
+                        "Built {pages} pages into {}/; watching for changes (Ctrl-C to stop)",
+                        shown.display()
+                    ));
+                    if polling {
+                        printer.info(
+                            "Watching by polling: file system events are not available here.",
+                        );
+                    }
+                }
+                Note::Rebuilt {
+                    inputs,
+                    files,
+                    elapsed,
+                } => {
+                    let names: Vec<String> = inputs
+                        .iter()
+                        .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
+                        .collect();
+                    let what = match names.len() {
+                        0 => "rebuilt".to_string(),
+                        1 => format!("{} changed", names[0]),
+                        n => format!("{} and {} more changed", names[0], n - 1),
+                    };
+                    printer.info(format!(
+                        "{what}: {files} {} updated in {}",
+                        if files == 1 { "file" } else { "files" },
+                        format_duration(elapsed)
+                    ));
+                }
+                Note::Failed(problems) => {
+                    printer.diagnostics(&problems);
+                    let n = problems.iter().filter(|d| d.is_error()).count();
+                    eprintln!(
+                        "error: {n} {}; the last good build is still served",
+                        if n == 1 { "error" } else { "errors" }
+                    );
+                }
+                Note::Warnings(w) => printer.diagnostics(&w),
+            }
+        })
     }
 
     fn info(&self, msg: impl AsRef<str>) {
@@ -318,6 +424,28 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
                 }
             ));
             Ok(())
+        }
+        Command::Serve(args) => {
+            let root = find_site(args.root.root.as_deref())?;
+            let overrides = Overrides {
+                drafts: !args.no_drafts,
+                ..Overrides::default()
+            };
+            let options = crate::live::ServeOptions {
+                bind: args.bind,
+                port: args.port,
+                open: args.open,
+                poll: args.poll,
+            };
+            crate::live::serve(&root, overrides, options, printer.reporter(&root))
+        }
+        Command::Watch(args) => {
+            let root = find_site(args.site.root.root.as_deref())?;
+            let overrides = Overrides {
+                drafts: args.site.drafts,
+                ..Overrides::default()
+            };
+            crate::live::watch(&root, overrides, args.poll, printer.reporter(&root))
         }
         Command::Init { dir } => {
             let cwd = std::env::current_dir().unwrap_or_default();

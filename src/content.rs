@@ -840,6 +840,45 @@ fn alias_url(alias: &str) -> SitePath {
     }
 }
 
+/// Reads one markdown page of `site` again after its file changed, for a
+/// live preview. Returns the new page and its front-matter problems, or
+/// `None` when the change moves the page (a new slug), so the whole site must
+/// be loaded again.
+pub fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)> {
+    let old = &site.pages[id];
+    if old.implicit {
+        return None;
+    }
+    let disk = old.src.on_disk(&site.config.content_dir);
+    let shown = display_path(&site.config, &old.src);
+    let file = match read_text(&disk, &shown) {
+        Ok(f) => f,
+        Err(d) => return Some((old.clone(), vec![d])),
+    };
+    let parsed = parse_markdown_source(old.src.clone(), file);
+    if old.kind == PageKind::Guide {
+        let slug = parsed
+            .fm
+            .slug
+            .as_deref()
+            .map(slugify)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| slugify(old.src.stem()));
+        let parent_url = old.parent.map(|p| site.pages[p].url.as_str()).unwrap_or("");
+        if format!("{parent_url}{slug}/") != old.url.as_str() {
+            return None;
+        }
+    }
+    let mut page = page_from(&parsed, old.kind, old.url.clone(), old.parent);
+    page.guides = old.guides.clone();
+    page.subsections = old.subsections.clone();
+    page.trees = old.trees.clone();
+    if old.kind != PageKind::Guide {
+        page.draft = false;
+    }
+    Some((page, parsed.diagnostics))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,17 +121,7 @@ impl Writer {
     /// Prepares to write into `dir`; reads the previous manifest and clears
     /// temporary files a killed build may have left.
     pub fn open(dir: &Path) -> Writer {
-        let mut previous = HashMap::new();
-        if let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) {
-            for line in text.lines().filter(|l| !l.starts_with('#')) {
-                let mut parts = line.splitn(3, ' ');
-                if let (Some(h), Some(n), Some(p)) = (parts.next(), parts.next(), parts.next()) {
-                    if let (Ok(h), Ok(n)) = (u64::from_str_radix(h, 16), n.parse()) {
-                        previous.insert(p.to_string(), (h, n));
-                    }
-                }
-            }
-        }
+        let previous = read_manifest(dir);
         if dir.is_dir() {
             sweep_temporaries(dir);
         }
@@ -292,14 +282,7 @@ impl Writer {
             }
         }
 
-        let mut entries: Vec<_> = current.iter().collect();
-        entries.sort();
-        let mut manifest = String::from(MANIFEST_HEADER);
-        manifest.push('\n');
-        for (path, (h, n)) in entries {
-            manifest.push_str(&format!("{h:016x} {n} {path}\n"));
-        }
-        if let Err(e) = write_atomic(&self.dir.join(MANIFEST), manifest.as_bytes()) {
+        if let Err(e) = write_manifest(&self.dir, &current) {
             errors.push(Diagnostic::error(format!(
                 "cannot write the build manifest: {e}"
             )));
@@ -313,6 +296,95 @@ impl Writer {
             unchanged: self.unchanged.into_inner(),
             removed,
         })
+    }
+}
+
+/// The last build's manifest: output path -> (hash, size).
+fn read_manifest(dir: &Path) -> HashMap<String, (u64, u64)> {
+    let mut entries = HashMap::new();
+    if let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) {
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let mut parts = line.splitn(3, ' ');
+            if let (Some(h), Some(n), Some(p)) = (parts.next(), parts.next(), parts.next()) {
+                if let (Ok(h), Ok(n)) = (u64::from_str_radix(h, 16), n.parse()) {
+                    entries.insert(p.to_string(), (h, n));
+                }
+            }
+        }
+    }
+    entries
+}
+
+fn write_manifest(dir: &Path, entries: &HashMap<String, (u64, u64)>) -> std::io::Result<()> {
+    let mut sorted: Vec<_> = entries.iter().collect();
+    sorted.sort();
+    let mut manifest = String::from(MANIFEST_HEADER);
+    manifest.push('\n');
+    for (path, (h, n)) in sorted {
+        manifest.push_str(&format!("{h:016x} {n} {path}\n"));
+    }
+    write_atomic(&dir.join(MANIFEST), manifest.as_bytes())
+}
+
+/// Applies a live rebuild to the build directory: writes `files` (each
+/// atomically), removes `removed` (only files the manifest says mendbook
+/// wrote) and updates the manifest.
+pub fn write_changes(
+    dir: &Path,
+    files: &[(String, crate::session::Output)],
+    removed: &[String],
+) -> Result<usize, Vec<Diagnostic>> {
+    let mut manifest = read_manifest(dir);
+    let mut errors = Vec::new();
+    for (path, out) in files {
+        let bytes = match out {
+            crate::session::Output::Bytes(b) => b.to_vec(),
+            crate::session::Output::File(p) => match std::fs::read(p) {
+                Ok(b) => b,
+                Err(e) => {
+                    errors.push(Diagnostic::error(format!(
+                        "cannot read {}: {e}",
+                        p.display()
+                    )));
+                    continue;
+                }
+            },
+        };
+        let dest = OutputPath::new(path.clone()).on_disk(dir);
+        match write_atomic(&dest, &bytes) {
+            Ok(()) => {
+                manifest.insert(path.clone(), (hash(&bytes), bytes.len() as u64));
+            }
+            Err(e) => errors.push(Diagnostic::error(format!(
+                "cannot write {}: {e}",
+                dest.display()
+            ))),
+        }
+    }
+    for path in removed {
+        if manifest.remove(path).is_some() {
+            let file = OutputPath::new(path.clone()).on_disk(dir);
+            let _ = std::fs::remove_file(&file);
+            if let Some(parent) = file.parent() {
+                let mut d = parent;
+                while d != dir && d.starts_with(dir) && std::fs::remove_dir(d).is_ok() {
+                    match d.parent() {
+                        Some(p) => d = p,
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+    if let Err(e) = write_manifest(dir, &manifest) {
+        errors.push(Diagnostic::error(format!(
+            "cannot write the build manifest: {e}"
+        )));
+    }
+    if errors.is_empty() {
+        Ok(files.len())
+    } else {
+        Err(errors)
     }
 }
 

@@ -387,3 +387,130 @@ pub fn crawl(port: u16, start: &str) -> Crawl {
     }
     crawl
 }
+
+/// A free port on loopback (bound and released; good enough for tests).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A long-running mendbook (`serve` or `watch`), killed when dropped.
+pub struct Running {
+    pub child: std::process::Child,
+    pub lines: std::sync::mpsc::Receiver<String>,
+    pub log: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Running {
+    /// Starts mendbook with `args` in `dir` and waits until it prints a line
+    /// containing `ready`.
+    pub fn start(dir: &Path, args: &[&str], ready: &str) -> Running {
+        use std::process::{Command as Std, Stdio};
+        let bin = assert_cmd::cargo::cargo_bin("mendbook");
+        let mut child = Std::new(bin)
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start mendbook");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        for out in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()) as Box<dyn Read + Send>,
+        ] {
+            let (tx, log) = (tx.clone(), log.clone());
+            std::thread::spawn(move || {
+                for line in BufReader::new(out).lines().map_while(Result::ok) {
+                    log.lock().unwrap().push(line.clone());
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let running = Running {
+            child,
+            lines: rx,
+            log,
+        };
+        running.wait_for_line(ready, std::time::Duration::from_secs(60));
+        running
+    }
+
+    /// Waits for an output line containing `text`; panics with the log on timeout.
+    pub fn wait_for_line(&self, text: &str, timeout: std::time::Duration) -> String {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!(
+                    "no line containing {text:?}; output so far:\n{}",
+                    self.log.lock().unwrap().join("\n")
+                ),
+            }
+        }
+    }
+
+    pub fn output(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A Server-Sent Events connection: (event, data) pairs as they arrive.
+pub struct EventStream {
+    pub rx: std::sync::mpsc::Receiver<(String, String)>,
+}
+
+impl EventStream {
+    pub fn connect(port: u16, path: &str) -> EventStream {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let reader = BufReader::new(s);
+            let mut event = String::new();
+            for line in reader.lines().map_while(Result::ok) {
+                // Chunked encoding puts size lines between events; skip them.
+                if let Some(e) = line.strip_prefix("event: ") {
+                    event = e.to_string();
+                } else if let Some(d) = line.strip_prefix("data: ") {
+                    if tx.send((event.clone(), d.to_string())).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        EventStream { rx }
+    }
+
+    /// The next event named `name` within `timeout` (others are skipped).
+    pub fn expect(&self, name: &str, timeout: std::time::Duration) -> String {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok((e, d)) if e == name => return d,
+                Ok(other) => seen.push(other),
+                Err(_) => panic!("no `{name}` event within {timeout:?}; saw {seen:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! The author's loop: watch the inputs, rebuild what changed, and publish it:
+//! into the preview server's memory for `serve`, into the build folder for
+//! `watch`. What happens is reported as [`Note`]s; the CLI prints them.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{Config, Overrides};
+use crate::diagnostics::Diagnostic;
+use crate::pipeline::{self, Mode};
+use crate::serve::{self, Live, LiveEvent, Problem};
+use crate::session::{Changes, Session};
+use crate::watch::Watcher;
+
+/// Something worth telling the author.
+#[derive(Debug)]
+pub enum Note {
+    /// The preview is up.
+    Serving { url: String, polling: bool },
+    /// `watch` made its first build.
+    Watching {
+        pages: usize,
+        dir: PathBuf,
+        polling: bool,
+    },
+    /// A rebuild finished: which inputs changed, how many output files
+    /// changed, how long it took.
+    Rebuilt {
+        inputs: Vec<PathBuf>,
+        files: usize,
+        elapsed: Duration,
+    },
+    /// A rebuild failed; the last good output stays.
+    Failed(Vec<Diagnostic>),
+    /// Warnings from a rebuild that succeeded.
+    Warnings(Vec<Diagnostic>),
+}
+
+pub type Reporter = Arc<dyn Fn(Note) + Send + Sync>;
+
+/// What `mendbook serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub poll: bool,
+}
+
+fn problems_for_overlay(problems: &[Diagnostic]) -> Vec<Problem> {
+    problems
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| Problem {
+            at: d.position(),
+            message: match &d.help {
+                Some(h) => format!("{}\n  help: {h}", d.message),
+                None => d.message.clone(),
+            },
+        })
+        .collect()
+}
+
+fn report_changes(report: &Reporter, inputs: &[PathBuf], changes: &Changes) {
+    if changes.failed() {
+        report(Note::Failed(changes.problems.clone()));
+        return;
+    }
+    if !changes.more_to_come {
+        let warnings: Vec<Diagnostic> = changes
+            .problems
+            .iter()
+            .filter(|d| !d.is_error())
+            .cloned()
+            .collect();
+        if !warnings.is_empty() && changes.full {
+            report(Note::Warnings(warnings));
+        }
+    }
+    report(Note::Rebuilt {
+        inputs: inputs.to_vec(),
+        files: changes.files.len() + changes.removed.len(),
+        elapsed: changes.elapsed,
+    });
+}
+
+/// Puts a rebuild's result into the server's memory and tells open pages.
+fn publish(live: &Live, changes: &Changes) {
+    if changes.failed() {
+        let problems = problems_for_overlay(&changes.problems);
+        live.published
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .problems = problems.clone();
+        let _ = live.events.send(LiveEvent::Problems(problems));
+        return;
+    }
+    let had_problems = {
+        let mut published = live.published.write().unwrap_or_else(|e| e.into_inner());
+        for (path, out) in &changes.files {
+            published.files.insert(path.clone(), out.clone());
+        }
+        for path in &changes.removed {
+            published.files.remove(path);
+        }
+        !std::mem::take(&mut published.problems).is_empty()
+    };
+    if had_problems {
+        let _ = live.events.send(LiveEvent::Clear);
+    }
+    if changes.files.is_empty() && changes.removed.is_empty() {
+        if had_problems {
+            // The fix restored what was served; reload so every open page
+            // is sure to show it.
+            let _ = live.events.send(LiveEvent::Reload(vec!["*".into()]));
+        }
+        return;
+    }
+    let only_css =
+        changes.removed.is_empty() && changes.files.iter().all(|(p, _)| p.ends_with(".css"));
+    if only_css {
+        let _ = live.events.send(LiveEvent::Css);
+        return;
+    }
+    let mut urls: Vec<String> = Vec::new();
+    for path in changes.files.iter().map(|(p, _)| p).chain(&changes.removed) {
+        if path.ends_with(".html") && path != "404.html" {
+            urls.push(live.url_of(path));
+        } else {
+            // A script, an image or the 404 page: any page may show it.
+            urls = vec!["*".to_string()];
+            break;
+        }
+    }
+    let _ = live.events.send(LiveEvent::Reload(urls));
+}
+
+fn start_watcher(config: &Config, poll: bool) -> Result<Watcher, Vec<Diagnostic>> {
+    let deep = vec![config.content_dir.clone(), config.root.join("themes")];
+    let shallow = vec![config.root.clone()];
+    let ignore = vec![
+        config.build_dir.clone(),
+        config.root.join(".git"),
+        config.root.join("target"),
+    ];
+    Watcher::start(&deep, &shallow, ignore, poll).map_err(|e| vec![Diagnostic::error(e)])
+}
+
+/// Runs the preview server until Ctrl-C.
+pub fn serve(
+    root: &Path,
+    overrides: Overrides,
+    options: ServeOptions,
+    report: Reporter,
+) -> Result<(), Vec<Diagnostic>> {
+    let (mut session, first) = Session::open(root, overrides);
+    let Some(config) = session.config().cloned() else {
+        return Err(first.problems);
+    };
+    let prefix = config
+        .base_url
+        .as_ref()
+        .map(|b| b.prefix.clone())
+        .unwrap_or_else(|| "/".into());
+    let live = Live::new(prefix.clone());
+    publish(&live, &first);
+    if first.failed() {
+        report(Note::Failed(first.problems.clone()));
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| vec![Diagnostic::error(format!("cannot start the server: {e}"))])?;
+    let addr = SocketAddr::new(options.bind, options.port);
+    let listener = runtime
+        .block_on(serve::bind(addr))
+        .map_err(|e| vec![Diagnostic::error(e)])?;
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or(options.port);
+    let host = if options.bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        options.bind.to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let url = format!("http://{host}:{port}{prefix}");
+
+    let watcher = start_watcher(&config, options.poll)?;
+    report(Note::Serving {
+        url: url.clone(),
+        polling: watcher.polling,
+    });
+    if options.open {
+        open_browser(&url);
+    }
+
+    let live2 = live.clone();
+    let report2 = report.clone();
+    std::thread::spawn(move || {
+        while let Some(batch) = watcher.next_batch() {
+            let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| session.is_input(p)).collect();
+            if inputs.is_empty() {
+                continue;
+            }
+            session.apply(&inputs, &mut |changes| {
+                publish(&live2, &changes);
+                report_changes(&report2, &inputs, &changes);
+            });
+        }
+    });
+
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    runtime
+        .block_on(serve::run(listener, live, shutdown))
+        .map_err(|e| vec![Diagnostic::error(format!("the server stopped: {e}"))])
+}
+
+/// Rebuilds the build folder on every change until Ctrl-C.
+pub fn watch(
+    root: &Path,
+    overrides: Overrides,
+    poll: bool,
+    report: Reporter,
+) -> Result<(), Vec<Diagnostic>> {
+    let config = Config::load(root, &overrides)?;
+    crate::output::check_build_dir(&config).map_err(|d| vec![d])?;
+    let dir = config.build_dir.clone();
+    let first = pipeline::build(config.clone(), Mode::Build);
+    let (mut session, _) = Session::open(root, overrides);
+    // Watch before saying so, so that no change made after the message is missed.
+    let watcher = start_watcher(&config, poll)?;
+    match first {
+        Ok(r) => report(Note::Watching {
+            pages: r.pages,
+            dir: dir.clone(),
+            polling: watcher.polling,
+        }),
+        Err(problems) => report(Note::Failed(problems)),
+    }
+    while let Some(batch) = watcher.next_batch() {
+        let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| session.is_input(p)).collect();
+        if inputs.is_empty() {
+            continue;
+        }
+        session.apply(&inputs, &mut |changes| {
+            if !changes.failed() {
+                if let Err(problems) =
+                    crate::output::write_changes(&dir, &changes.files, &changes.removed)
+                {
+                    report(Note::Failed(problems));
+                    return;
+                }
+            }
+            report_changes(&report, &inputs, &changes);
+        });
+    }
+    Ok(())
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(cmd)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}

@@ -1,0 +1,277 @@
+//! The preview server: serves the last complete build from memory under the
+//! site's base-url path, injects the live-reload script into HTML, and pushes
+//! reload, stylesheet and error events over Server-Sent Events.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio::sync::broadcast;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::links::percent_decode;
+use crate::session::Output;
+
+/// Where the live-reload pieces live; outside any site prefix.
+const LIVE_SCRIPT: &str = "/__mendbook/live.js";
+const LIVE_EVENTS: &str = "/__mendbook/events";
+
+/// A problem as the error overlay shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    /// `file:line:column`, when the problem has a place.
+    pub at: Option<String>,
+    pub message: String,
+}
+
+/// What a page's live-reload script is told.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    /// These URLs changed ("*" for all): reload if showing one.
+    Reload(Vec<String>),
+    /// Only stylesheets changed: swap them without a reload.
+    Css,
+    /// The last rebuild failed: show these over the page.
+    Problems(Vec<Problem>),
+    /// The problems are fixed: hide the overlay.
+    Clear,
+}
+
+/// The files being served and the current problems.
+#[derive(Default)]
+pub struct Published {
+    pub files: HashMap<String, Output>,
+    pub problems: Vec<Problem>,
+}
+
+/// Shared between the HTTP handlers and the rebuild thread.
+pub struct Live {
+    pub published: RwLock<Published>,
+    pub events: broadcast::Sender<LiveEvent>,
+    /// The site prefix, `/recovery/` or `/`.
+    pub prefix: String,
+}
+
+impl Live {
+    pub fn new(prefix: String) -> Arc<Live> {
+        let (events, _) = broadcast::channel(64);
+        Arc::new(Live {
+            published: RwLock::new(Published::default()),
+            events,
+            prefix,
+        })
+    }
+
+    /// The URL of an output path: `a/index.html` -> `/prefix/a/`.
+    pub fn url_of(&self, output: &str) -> String {
+        let page = output.strip_suffix("index.html").unwrap_or(output);
+        format!("{}{}", self.prefix, page)
+    }
+}
+
+/// Binds the address; a port already in use gets a message that says so.
+pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, String> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "port {} is already in use; try `mendbook serve --port {}`",
+                addr.port(),
+                addr.port().wrapping_add(1).max(1024)
+            )
+        } else {
+            format!("cannot listen on {addr}: {e}")
+        }
+    })
+}
+
+/// Serves until `shutdown` completes.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    live: Arc<Live>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = Router::new()
+        .route(LIVE_SCRIPT, get(live_script))
+        .route(LIVE_EVENTS, get(live_events))
+        .fallback(get(serve_file))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(live);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn live_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("serve/live.js"),
+    )
+}
+
+async fn live_events(
+    State(live): State<Arc<Live>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // A page that connects while a build is broken sees the overlay at once.
+    let current = {
+        let published = live.published.read().unwrap_or_else(|e| e.into_inner());
+        if published.problems.is_empty() {
+            None
+        } else {
+            Some(LiveEvent::Problems(published.problems.clone()))
+        }
+    };
+    let updates = stream::unfold(live.events.subscribe(), |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) => return Some((e, rx)),
+                // A page that fell behind only needs the latest news.
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    let stream = stream::iter(current).chain(updates).map(|e| Ok(to_sse(e)));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn to_sse(e: LiveEvent) -> Event {
+    match e {
+        LiveEvent::Reload(urls) => Event::default()
+            .event("reload")
+            .data(serde_json::to_string(&urls).unwrap_or_default()),
+        LiveEvent::Css => Event::default().event("css").data("{}"),
+        LiveEvent::Problems(p) => Event::default()
+            .event("problems")
+            .data(serde_json::to_string(&p).unwrap_or_default()),
+        LiveEvent::Clear => Event::default().event("clear").data("{}"),
+    }
+}
+
+/// Why a request path is refused before any lookup.
+fn unsafe_path(decoded: &str) -> bool {
+    decoded.contains('\0')
+        || decoded.contains('\\')
+        || decoded.split('/').any(|seg| seg == ".." || seg == ".")
+}
+
+async fn serve_file(State(live): State<Arc<Live>>, req: Request<Body>) -> Response {
+    let raw = req.uri().path();
+    let decoded = percent_decode(raw);
+    if unsafe_path(&decoded) {
+        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    }
+    if decoded == "/" && live.prefix != "/" {
+        return redirect(&live.prefix, StatusCode::FOUND);
+    }
+    let Some(rel) = decoded.strip_prefix(&live.prefix) else {
+        return not_found(&live);
+    };
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    let found = {
+        let published = live.published.read().unwrap_or_else(|e| e.into_inner());
+        match published.files.get(&key) {
+            Some(out) => Some(out.clone()),
+            None if published.files.contains_key(&format!("{key}/index.html")) => {
+                return redirect(&format!("{raw}/"), StatusCode::MOVED_PERMANENTLY);
+            }
+            None => None,
+        }
+    };
+    match found {
+        Some(out) => respond(&key, out, StatusCode::OK),
+        None => not_found(&live),
+    }
+}
+
+fn not_found(live: &Live) -> Response {
+    let page = {
+        let published = live.published.read().unwrap_or_else(|e| e.into_inner());
+        published.files.get("404.html").cloned()
+    };
+    match page {
+        Some(out) => respond("404.html", out, StatusCode::NOT_FOUND),
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+fn redirect(to: &str, status: StatusCode) -> Response {
+    let mut r = status.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+fn respond(key: &str, out: Output, status: StatusCode) -> Response {
+    let bytes: Vec<u8> = match out {
+        Output::Bytes(b) => b.to_vec(),
+        Output::File(p) => match std::fs::read(&p) {
+            Ok(b) => b,
+            Err(_) => return (StatusCode::NOT_FOUND, "not found").into_response(),
+        },
+    };
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let body = if is_html { inject(bytes) } else { bytes };
+    let content_type = if mime.type_() == mime_guess::mime::TEXT
+        || mime.essence_str() == "application/javascript"
+    {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// Adds the live-reload script to an HTML page. The server does this, not
+/// the theme, so a custom theme cannot lose it; nothing is written to disk.
+fn inject(mut html: Vec<u8>) -> Vec<u8> {
+    let tag = format!("<script src=\"{LIVE_SCRIPT}\" defer></script>");
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    html.splice(at..at, tag.into_bytes());
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_body_ends() {
+        let out =
+            String::from_utf8(inject(b"<html><body><p>x</p></body></html>".to_vec())).unwrap();
+        assert_eq!(
+            out,
+            "<html><body><p>x</p><script src=\"/__mendbook/live.js\" defer></script></body></html>"
+        );
+        let bare = String::from_utf8(inject(b"<p>x</p>".to_vec())).unwrap();
+        assert!(bare.ends_with("defer></script>"));
+    }
+
+    #[test]
+    fn traversal_is_refused() {
+        for p in ["/a/../b", "/..", "/a\\b", "/a\0", "/./a"] {
+            assert!(unsafe_path(p), "{p}");
+        }
+        assert!(!unsafe_path("/recovery/a.b/c..d/"));
+    }
+}

@@ -1,0 +1,348 @@
+//! A site kept in memory between rebuilds, for `serve` and `watch`.
+//!
+//! Given a batch of changed files, a session works out which output files
+//! changed. Editing one guide's text re-renders that guide first (so its
+//! reload can be sent at once) and then only the pages that show its summary;
+//! anything else (a new file, a template, book.toml) reloads the site.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, Overrides, CONFIG_FILE};
+use crate::content;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Highlighter;
+use crate::pipeline::{render_page_markdown, Loaded};
+use crate::render::{self, Content, Job, OutFile, Renderer};
+use crate::site::{Page, PageId, PageKind};
+
+/// One output file, as a live preview holds it.
+#[derive(Debug, Clone)]
+pub enum Output {
+    Bytes(Arc<[u8]>),
+    /// A content asset, read from disk when asked for.
+    File(PathBuf),
+}
+
+impl Output {
+    fn same_as(&self, other: &Output) -> bool {
+        match (self, other) {
+            (Output::Bytes(a), Output::Bytes(b)) => a == b,
+            (Output::File(a), Output::File(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// What one rebuild (or one part of it) changed.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Output paths (`recover/apologize/index.html`) written or replaced.
+    pub files: Vec<(String, Output)>,
+    /// Output paths that no longer exist.
+    pub removed: Vec<String>,
+    /// Every current problem. With an error among them nothing was changed:
+    /// the last good output stays.
+    pub problems: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// Whether the whole site was loaded again.
+    pub full: bool,
+    /// More changes follow from the same batch (pages that list an edited guide).
+    pub more_to_come: bool,
+}
+
+impl Changes {
+    pub fn failed(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// A site kept in memory.
+pub struct Session {
+    root: PathBuf,
+    overrides: Overrides,
+    loaded: Option<Loaded>,
+    highlighter: Highlighter,
+    /// The last good output: output path -> contents.
+    outputs: HashMap<String, Output>,
+}
+
+impl Session {
+    /// Builds the site in memory. The returned changes hold every file.
+    pub fn open(root: &Path, overrides: Overrides) -> (Session, Changes) {
+        let mut session = Session {
+            root: root.to_path_buf(),
+            overrides,
+            loaded: None,
+            highlighter: Highlighter::new(),
+            outputs: HashMap::new(),
+        };
+        let changes = session.reload(&HashSet::new());
+        (session, changes)
+    }
+
+    /// The configuration of the last successful load.
+    pub fn config(&self) -> Option<&Config> {
+        self.loaded.as_ref().map(|l| &l.site.config)
+    }
+
+    pub fn outputs(&self) -> &HashMap<String, Output> {
+        &self.outputs
+    }
+
+    /// Applies a batch of changed paths. `publish` is called once, or twice
+    /// when an edited guide goes out before the pages that list it.
+    pub fn apply(&mut self, paths: &[PathBuf], publish: &mut dyn FnMut(Changes)) {
+        let start = Instant::now();
+        if let Some(id) = self.single_page_edit(paths) {
+            if self.edit_page(id, start, publish) {
+                return;
+            }
+        }
+        let touched: HashSet<PathBuf> = paths.iter().cloned().collect();
+        let mut changes = self.reload(&touched);
+        changes.elapsed = start.elapsed();
+        publish(changes);
+    }
+
+    /// The page, when the batch is exactly one existing markdown page that
+    /// was modified (not created, deleted or renamed).
+    fn single_page_edit(&self, paths: &[PathBuf]) -> Option<PageId> {
+        let loaded = self.loaded.as_ref()?;
+        let [path] = paths else { return None };
+        if !path.is_file() {
+            return None;
+        }
+        let rel = path.strip_prefix(&loaded.site.config.content_dir).ok()?;
+        let src = crate::paths::SourcePath::from_relative(rel);
+        match loaded.site.by_source.get(&src) {
+            Some(crate::site::Target::Page(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The fast path. Returns false when the edit changes more than the
+    /// page's text (its title, say), so the site must be reloaded.
+    fn edit_page(&mut self, id: PageId, start: Instant, publish: &mut dyn FnMut(Changes)) -> bool {
+        let Some(loaded) = self.loaded.as_mut() else {
+            return false;
+        };
+        if loaded.theme.is_none() {
+            return false;
+        }
+        let Some((page, fm_problems)) = content::reread(&loaded.site, id) else {
+            return false;
+        };
+        if !same_shape(&loaded.site.pages[id], &page) {
+            return false;
+        }
+        let name = page.file.name.clone();
+        let old_minutes = loaded.rendered[id].words.div_ceil(200).max(1);
+        loaded.site.pages[id] = page;
+        loaded
+            .load_problems
+            .retain(|d| d.file() != Some(name.as_path()));
+        loaded.load_problems.extend(fm_problems);
+        let md = render_page_markdown(&loaded.site, id, &self.highlighter);
+        loaded.rendered[id] = md.rendered;
+        loaded.page_errors[id] = md.errors;
+        loaded.page_anchors[id] = md.anchors;
+        let problems = loaded.problems();
+        if problems.iter().any(Diagnostic::is_error) {
+            publish(Changes {
+                problems,
+                elapsed: start.elapsed(),
+                ..Changes::default()
+            });
+            return true;
+        }
+        let new_minutes = loaded.rendered[id].words.div_ceil(200).max(1);
+        let dependents = if new_minutes != old_minutes {
+            render::dependents(&loaded.site, id)
+        } else {
+            Vec::new()
+        };
+        let theme = loaded.theme.as_ref().expect("checked above");
+        let renderer = Renderer::new(&loaded.site, &loaded.rendered, theme);
+
+        // The edited page first: it is the one the author is looking at.
+        let first = render_into(&renderer, &[Job::Page(id)]);
+        let more = !dependents.is_empty();
+        let rest = if more {
+            render_into(&renderer, &dependents)
+        } else {
+            Ok(BTreeMap::new())
+        };
+        match first {
+            Err(mut errs) => {
+                errs.extend(problems);
+                publish(Changes {
+                    problems: errs,
+                    elapsed: start.elapsed(),
+                    ..Changes::default()
+                });
+                return true;
+            }
+            Ok(files) => {
+                let changes = self.diff_some(files, problems.clone(), start, more);
+                publish(changes);
+            }
+        }
+        if more {
+            match rest {
+                Ok(files) => {
+                    let changes = self.diff_some(files, problems, start, false);
+                    publish(changes);
+                }
+                Err(mut errs) => {
+                    errs.extend(problems);
+                    publish(Changes {
+                        problems: errs,
+                        elapsed: start.elapsed(),
+                        ..Changes::default()
+                    });
+                }
+            }
+        }
+        true
+    }
+
+    /// Records re-rendered files that differ from what is published.
+    fn diff_some(
+        &mut self,
+        files: BTreeMap<String, Output>,
+        problems: Vec<Diagnostic>,
+        start: Instant,
+        more: bool,
+    ) -> Changes {
+        let mut changed = Vec::new();
+        for (path, out) in files {
+            if self.outputs.get(&path).is_some_and(|old| old.same_as(&out)) {
+                continue;
+            }
+            self.outputs.insert(path.clone(), out.clone());
+            changed.push((path, out));
+        }
+        Changes {
+            files: changed,
+            problems,
+            elapsed: start.elapsed(),
+            more_to_come: more,
+            ..Changes::default()
+        }
+    }
+
+    /// Loads the whole site again and diffs every output. Files in `touched`
+    /// (assets read from disk) count as changed even when their path is not.
+    fn reload(&mut self, touched: &HashSet<PathBuf>) -> Changes {
+        let start = Instant::now();
+        let config = match Config::load(&self.root, &self.overrides) {
+            Ok(c) => c,
+            Err(problems) => {
+                return Changes {
+                    problems,
+                    elapsed: start.elapsed(),
+                    full: true,
+                    ..Changes::default()
+                }
+            }
+        };
+        let loaded = Loaded::load(config);
+        let mut problems = loaded.problems();
+        let mut result = Changes {
+            full: true,
+            ..Changes::default()
+        };
+        if !problems.iter().any(Diagnostic::is_error) {
+            if let Some(theme) = loaded.theme.as_ref() {
+                let renderer = Renderer::new(&loaded.site, &loaded.rendered, theme);
+                match render_into(&renderer, &renderer.jobs()) {
+                    Ok(mut files) => {
+                        for f in renderer.generated_files() {
+                            files.insert(f.path.as_str().to_string(), to_output(f));
+                        }
+                        let removed: Vec<String> = self
+                            .outputs
+                            .keys()
+                            .filter(|k| !files.contains_key(*k))
+                            .cloned()
+                            .collect();
+                        for (path, out) in &files {
+                            let same = self.outputs.get(path).is_some_and(|old| old.same_as(out));
+                            let asset_touched =
+                                matches!(out, Output::File(p) if touched.contains(p));
+                            if !same || asset_touched {
+                                result.files.push((path.clone(), out.clone()));
+                            }
+                        }
+                        result.removed = removed;
+                        self.outputs = files.into_iter().collect();
+                    }
+                    Err(errs) => problems.extend(errs),
+                }
+            }
+        }
+        self.loaded = Some(loaded);
+        result.problems = problems;
+        result.elapsed = start.elapsed();
+        result
+    }
+
+    /// Whether a path is one of the site's inputs (book.toml, content, themes).
+    pub fn is_input(&self, path: &Path) -> bool {
+        if path == self.root.join(CONFIG_FILE) {
+            return true;
+        }
+        let content = self
+            .config()
+            .map(|c| c.content_dir.clone())
+            .unwrap_or_else(|| self.root.join("content"));
+        path.starts_with(content) || path.starts_with(self.root.join("themes"))
+    }
+}
+
+/// Pages of the same URL, title, order and tags: only the text changed.
+fn same_shape(old: &Page, new: &Page) -> bool {
+    old.kind == new.kind
+        && old.url == new.url
+        && old.title == new.title
+        && old.description == new.description
+        && old.weight == new.weight
+        && old.date == new.date
+        && old.updated == new.updated
+        && old.authors == new.authors
+        && old.tags == new.tags
+        && old.draft == new.draft
+        && old.aliases == new.aliases
+        && old.extra == new.extra
+        && (old.kind == PageKind::Guide || old.body() == new.body())
+}
+
+fn to_output(f: OutFile) -> Output {
+    match f.content {
+        Content::Bytes(b) => Output::Bytes(Arc::from(b.into_owned().into_boxed_slice())),
+        Content::Copy(p) => Output::File(p),
+    }
+}
+
+/// Renders jobs into a map of output path -> contents.
+fn render_into(
+    renderer: &Renderer,
+    jobs: &[Job],
+) -> Result<BTreeMap<String, Output>, Vec<Diagnostic>> {
+    let files = Mutex::new(BTreeMap::new());
+    let errors = renderer.render_jobs(jobs, &|f: OutFile| {
+        let key = f.path.as_str().to_string();
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, to_output(f));
+    });
+    if errors.is_empty() {
+        Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,154 @@
+//! Watching a site's inputs: batches of changed paths, with the noise editors
+//! and tools make (swap files, backups, `.git/`, the build folder) filtered
+//! out. Native file events where the system has them, polling otherwise.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
+
+use crate::content::is_ignored_name;
+
+/// How long a path must be quiet before its change is reported. Editors that
+/// save by writing a temporary file and renaming it finish well within this.
+pub const WINDOW: Duration = Duration::from_millis(25);
+
+/// How often polling looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(200);
+
+// The debouncer is held only so that dropping the Watcher stops it.
+#[allow(dead_code)]
+enum Backend {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, RecommendedCache>),
+}
+
+/// A running watcher; dropping it stops watching.
+pub struct Watcher {
+    _backend: Backend,
+    rx: Receiver<DebounceEventResult>,
+    roots: Vec<PathBuf>,
+    ignore: Vec<PathBuf>,
+    /// Whether native events failed and polling is used instead.
+    pub polling: bool,
+}
+
+impl Watcher {
+    /// Watches the folders in `deep` with everything below them, and the
+    /// files directly in `shallow` (the site root, for book.toml), ignoring
+    /// anything under `ignore`. With `poll`, or where native events cannot be
+    /// had, polls instead.
+    pub fn start(
+        deep: &[PathBuf],
+        shallow: &[PathBuf],
+        ignore: Vec<PathBuf>,
+        poll: bool,
+    ) -> Result<Watcher, String> {
+        let (tx, rx) = channel();
+        let existing: Vec<(&PathBuf, RecursiveMode)> = deep
+            .iter()
+            .map(|p| (p, RecursiveMode::Recursive))
+            .chain(shallow.iter().map(|p| (p, RecursiveMode::NonRecursive)))
+            .filter(|(p, _)| p.exists())
+            .collect();
+        let native = if poll {
+            None
+        } else {
+            let tx = tx.clone();
+            new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+                WINDOW,
+                None,
+                tx,
+                RecommendedCache::new(),
+                notify::Config::default(),
+            )
+            .ok()
+            .and_then(|mut d| {
+                for (p, mode) in &existing {
+                    d.watch(p, *mode).ok()?;
+                }
+                Some(d)
+            })
+        };
+        let (backend, polling) = match native {
+            Some(d) => (Backend::Native(d), false),
+            None => {
+                let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+                let mut d = new_debouncer_opt::<_, PollWatcher, RecommendedCache>(
+                    WINDOW,
+                    None,
+                    tx,
+                    RecommendedCache::new(),
+                    config,
+                )
+                .map_err(|e| format!("cannot watch the site's files: {e}"))?;
+                for (p, mode) in &existing {
+                    d.watch(p, *mode)
+                        .map_err(|e| format!("cannot watch {}: {e}", p.display()))?;
+                }
+                (Backend::Poll(d), true)
+            }
+        };
+        Ok(Watcher {
+            _backend: backend,
+            rx,
+            roots: deep.iter().chain(shallow).cloned().collect(),
+            ignore,
+            polling,
+        })
+    }
+
+    /// Waits for the next batch of relevant changed paths. Returns `None`
+    /// when the watcher has stopped.
+    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+        loop {
+            let result = self.rx.recv().ok()?;
+            let mut batch = self.relevant(result);
+            // Gather what else arrived in the same moment.
+            while let Ok(more) = self.rx.try_recv() {
+                batch.extend(self.relevant(more));
+            }
+            batch.sort();
+            batch.dedup();
+            if !batch.is_empty() {
+                return Some(batch);
+            }
+        }
+    }
+
+    fn relevant(&self, result: DebounceEventResult) -> Vec<PathBuf> {
+        let Ok(events) = result else {
+            return Vec::new();
+        };
+        events
+            .into_iter()
+            .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)))
+            .flat_map(|e| e.event.paths)
+            .filter(|p| !self.is_noise(p))
+            .collect()
+    }
+
+    /// Editor leftovers, version control and the build output are not inputs.
+    fn is_noise(&self, path: &Path) -> bool {
+        if self.ignore.iter().any(|i| path.starts_with(i)) {
+            return true;
+        }
+        // Only the part below the watched folder counts: the site itself may
+        // live under a hidden folder.
+        let rel = self
+            .roots
+            .iter()
+            .filter_map(|r| path.strip_prefix(r).ok())
+            .min_by_key(|r| r.components().count())
+            .unwrap_or(path);
+        rel.components().any(|c| {
+            let name = c.as_os_str().to_string_lossy();
+            name == ".git"
+                || is_ignored_name(&name)
+                || name.ends_with(".mendbook-tmp")
+                || name == "4913"
+        })
+    }
+}

@@ -1,0 +1,274 @@
+//! `mendbook serve` and `mendbook watch`, run for real: HTTP, live reload,
+//! errors while the last good page stays served, deletions, traversal, ports.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{free_port, get, EventStream, Running, Site};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn site() -> Site {
+    Site::new(&[
+        ("book.toml", "[book]\ntitle = \"Live\"\n[site]\nbase-url = \"https://example.github.io/recovery/\"\n"),
+        ("content/_index.md", "Home.\n"),
+        ("content/guides/a.md", "---\ntitle: Guide A\n---\n\nFirst version of A.\n"),
+        ("content/guides/b.md", "---\ntitle: Guide B\n---\n\nSee [A](a.md).\n"),
+        ("themes/default/static/mendbook/extra.css", "body { color: black }\n"),
+    ])
+}
+
+fn serve(site: &Site) -> (Running, u16) {
+    let port = free_port();
+    let running = Running::start(
+        site.root(),
+        &["serve", "--port", &port.to_string()],
+        "Serving at",
+    );
+    (running, port)
+}
+
+fn body(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = get(port, path);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[test]
+fn serves_pages_under_the_base_path_with_the_reload_script() {
+    let site = site();
+    let (running, port) = serve(&site);
+    assert!(running
+        .output()
+        .contains(&format!("http://127.0.0.1:{port}/recovery/")));
+    let (status, head, body) = get(port, "/recovery/guides/a/");
+    let html = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(
+        head.to_lowercase().contains("cache-control: no-store"),
+        "{head}"
+    );
+    assert!(html.contains("First version of A."));
+    assert!(
+        html.contains("<script src=\"/__mendbook/live.js\" defer></script></body>"),
+        "{html}"
+    );
+    // The root redirects to the base path; a folder without its slash gets one.
+    let (status, head, _) = get(port, "/");
+    assert_eq!(status, 302);
+    assert!(head.to_lowercase().contains("location: /recovery/"));
+    let (status, head, _) = get(port, "/recovery/guides/a");
+    assert_eq!(status, 301, "{head}");
+    let (status, head, _) = get(port, "/recovery/mendbook/style.css");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
+    assert!(
+        !site.exists("public"),
+        "serve never writes the build folder"
+    );
+}
+
+#[test]
+fn an_edit_sends_a_reload_and_the_new_page() {
+    let site = site();
+    let (_running, port) = serve(&site);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nSecond version of A.\n",
+    );
+    let urls = events.expect("reload", WAIT);
+    assert!(urls.contains("/recovery/guides/a/"), "{urls}");
+    assert!(body(port, "/recovery/guides/a/")
+        .1
+        .contains("Second version of A."));
+}
+
+#[test]
+fn a_broken_file_shows_errors_while_the_last_good_page_stays() {
+    let site = site();
+    let (running, port) = serve(&site);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: [Guide A\n---\n\nBroken.\n",
+    );
+    let problems = events.expect("problems", WAIT);
+    assert!(problems.contains("content/guides/a.md:2:"), "{problems}");
+    let (status, html) = body(port, "/recovery/guides/a/");
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("First version of A."),
+        "the last good page is served"
+    );
+    running.wait_for_line("content/guides/a.md:2:", WAIT);
+    // A page opened now sees the problem at once.
+    let late = EventStream::connect(port, "/__mendbook/events");
+    assert!(late
+        .expect("problems", WAIT)
+        .contains("content/guides/a.md:2:"));
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nFixed A.\n",
+    );
+    events.expect("clear", WAIT);
+    let urls = events.expect("reload", WAIT);
+    assert!(
+        urls.contains("/recovery/guides/a/") || urls.contains('*'),
+        "{urls}"
+    );
+    assert!(body(port, "/recovery/guides/a/").1.contains("Fixed A."));
+}
+
+#[test]
+fn a_deleted_guide_goes_away_and_links_to_it_become_errors() {
+    let site = site();
+    let (_running, port) = serve(&site);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::remove_file(site.path("content/guides/b.md")).unwrap();
+    events.expect("reload", WAIT);
+    assert_eq!(get(port, "/recovery/guides/b/").0, 404);
+    // Deleting the guide that b linked to would break the link; a's link
+    // target is gone from b, so use a fresh page that links to a.
+    site.write("content/guides/c.md", "---\ntitle: C\n---\n\n[A](a.md)\n");
+    events.expect("reload", WAIT);
+    std::fs::remove_file(site.path("content/guides/a.md")).unwrap();
+    let problems = events.expect("problems", WAIT);
+    assert!(
+        problems.contains("content/guides/c.md:5:") && problems.contains("broken link"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_css_change_swaps_the_stylesheet() {
+    let site = site();
+    let (_running, port) = serve(&site);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "themes/default/static/mendbook/extra.css",
+        "body { color: navy }\n",
+    );
+    events.expect("css", WAIT);
+    assert!(body(port, "/recovery/mendbook/extra.css")
+        .1
+        .contains("navy"));
+}
+
+#[test]
+fn traversal_and_odd_paths_never_leave_the_build() {
+    let site = site();
+    site.write("secret.txt", "top secret");
+    let (_running, port) = serve(&site);
+    for path in [
+        "/recovery/../secret.txt",
+        "/recovery/%2e%2e/secret.txt",
+        "/recovery/%2E%2E%2Fsecret.txt",
+        "/recovery/guides/..%2f..%2fsecret.txt",
+        "/recovery/..%5csecret.txt",
+        "/recovery/%00",
+        "//etc/passwd",
+        "/recovery//etc/passwd",
+        "/recovery/book.toml",
+        "/recovery/mendbook/",
+    ] {
+        let (status, body) = body(port, path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(
+            !body.contains("top secret") && !body.contains("root:"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn a_port_in_use_gets_a_clear_message() {
+    let site = site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = site.run(&["serve", "--port", &port]);
+    run.fails_with(1)
+        .stderr_has(&format!("port {port} is already in use"))
+        .stderr_has("--port");
+}
+
+#[test]
+fn ctrl_c_exits_cleanly_and_deletes_nothing() {
+    let site = site();
+    let (mut running, port) = serve(&site);
+    assert_eq!(get(port, "/recovery/").0, 200);
+    let before = site.snapshot("content");
+    // SAFETY: sending SIGINT to our own child process.
+    unsafe { libc::kill(running.child.id() as i32, libc::SIGINT) };
+    let status = running.child.wait().unwrap();
+    assert!(status.success(), "{status:?}\n{}", running.output());
+    assert_eq!(site.snapshot("content"), before);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn drafts_show_in_serve_unless_hidden() {
+    let site = site();
+    site.write(
+        "content/guides/wip.md",
+        "---\ntitle: WIP\ndraft: true\n---\nSoon.\n",
+    );
+    let (_running, port) = serve(&site);
+    let (status, html) = body(port, "/recovery/guides/wip/");
+    assert_eq!(status, 200);
+    assert!(html.contains("Draft"));
+    drop(_running);
+    let port = free_port();
+    let _hidden = Running::start(
+        site.root(),
+        &["serve", "--no-drafts", "--port", &port.to_string()],
+        "Serving at",
+    );
+    assert_eq!(get(port, "/recovery/guides/wip/").0, 404);
+}
+
+#[test]
+fn watch_rebuilds_the_build_folder() {
+    let site = site();
+    site.write("public/.git/HEAD", "keep me");
+    let running = Running::start(site.root(), &["watch"], "watching for changes");
+    assert!(site
+        .read("public/guides/a/index.html")
+        .contains("First version of A."));
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nWatched version of A.\n",
+    );
+    let line = running.wait_for_line("content/guides/a.md changed", WAIT);
+    assert!(line.contains("1 file updated in"), "{line}");
+    assert!(site
+        .read("public/guides/a/index.html")
+        .contains("Watched version of A."));
+    assert!(
+        !site.read("public/guides/a/index.html").contains("live.js"),
+        "no reload script on disk"
+    );
+    std::fs::remove_file(site.path("content/guides/b.md")).unwrap();
+    running.wait_for_line("content/guides/b.md changed", WAIT);
+    assert!(!site.exists("public/guides/b/index.html"));
+    site.write("content/guides/a.md", "---\ntitle: [broken\n---\n");
+    running.wait_for_line("content/guides/a.md:2:", WAIT);
+    assert!(
+        site.read("public/guides/a/index.html")
+            .contains("Watched version of A."),
+        "a failed rebuild writes nothing"
+    );
+    assert_eq!(site.read("public/.git/HEAD"), "keep me");
+}
