@@ -195,7 +195,7 @@ pub fn serve(
     };
     let url = format!("http://{host}:{port}{prefix}");
 
-    let watcher = start_watcher(&config, options.poll)?;
+    let mut watcher = start_watcher(&config, options.poll)?;
     report(Note::Serving {
         url: url.clone(),
         polling: watcher.polling,
@@ -240,7 +240,7 @@ pub fn watch(
     let first = pipeline::build(config.clone(), Mode::Build);
     let (mut session, _) = Session::open(root, overrides);
     // Watch before saying so, so that no change made after the message is missed.
-    let watcher = start_watcher(&config, poll)?;
+    let mut watcher = start_watcher(&config, poll)?;
     match first {
         Ok(r) => report(Note::Watching {
             pages: r.pages,

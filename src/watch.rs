@@ -18,8 +18,6 @@ pub const WINDOW: Duration = Duration::from_millis(25);
 /// How often polling looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
 
-// The debouncer is held only so that dropping the Watcher stops it.
-#[allow(dead_code)]
 enum Backend {
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
     Poll(Debouncer<PollWatcher, RecommendedCache>),
@@ -27,9 +25,11 @@ enum Backend {
 
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {
-    _backend: Backend,
+    backend: Backend,
     rx: Receiver<DebounceEventResult>,
     roots: Vec<PathBuf>,
+    /// Folders to watch deeply that did not exist yet (a new `themes/`).
+    pending: Vec<PathBuf>,
     ignore: Vec<PathBuf>,
     /// Whether native events failed and polling is used instead.
     pub polling: bool,
@@ -92,9 +92,10 @@ impl Watcher {
             }
         };
         Ok(Watcher {
-            _backend: backend,
+            backend: backend,
             rx,
             roots: deep.iter().chain(shallow).cloned().collect(),
+            pending: deep.iter().filter(|p| !p.exists()).cloned().collect(),
             ignore,
             polling,
         })
@@ -102,9 +103,10 @@ impl Watcher {
 
     /// Waits for the next batch of relevant changed paths. Returns `None`
     /// when the watcher has stopped.
-    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         loop {
             let result = self.rx.recv().ok()?;
+            self.watch_new_folders();
             let mut batch = self.relevant(result);
             // Gather what else arrived in the same moment.
             while let Ok(more) = self.rx.try_recv() {
@@ -114,6 +116,21 @@ impl Watcher {
             batch.dedup();
             if !batch.is_empty() {
                 return Some(batch);
+            }
+        }
+    }
+
+    /// Starts watching folders that have appeared since the start.
+    fn watch_new_folders(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        for dir in pending {
+            let watched = dir.is_dir()
+                && match &mut self.backend {
+                    Backend::Native(d) => d.watch(&dir, RecursiveMode::Recursive).is_ok(),
+                    Backend::Poll(d) => d.watch(&dir, RecursiveMode::Recursive).is_ok(),
+                };
+            if !watched {
+                self.pending.push(dir);
             }
         }
     }
