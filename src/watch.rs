@@ -92,7 +92,7 @@ impl Watcher {
             }
         };
         Ok(Watcher {
-            backend: backend,
+            backend,
             rx,
             roots: deep.iter().chain(shallow).cloned().collect(),
             pending: deep.iter().filter(|p| !p.exists()).cloned().collect(),
