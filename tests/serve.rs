@@ -272,3 +272,41 @@ fn watch_rebuilds_the_build_folder() {
     );
     assert_eq!(site.read("public/.git/HEAD"), "keep me");
 }
+
+#[test]
+fn editor_saves_by_rename_are_seen_and_their_leftovers_ignored() {
+    let site = site();
+    let (running, port) = serve(&site);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    // Swap and backup files alone trigger nothing.
+    site.write("content/guides/.a.md.swp", "swap");
+    site.write("content/guides/a.md~", "backup");
+    site.write("content/guides/4913", "vim probe");
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(!running.output().contains("changed"), "{}", running.output());
+    // Atomic save: write a temporary file, rename it over the guide.
+    site.write("content/guides/.a.md.tmp123", "---\ntitle: Guide A\n---\n\nRenamed into place.\n");
+    std::fs::rename(site.path("content/guides/.a.md.tmp123"), site.path("content/guides/a.md")).unwrap();
+    let urls = events.expect("reload", WAIT);
+    assert!(urls.contains("/recovery/guides/a/"), "{urls}");
+    assert!(body(port, "/recovery/guides/a/").1.contains("Renamed into place."));
+}
+
+#[test]
+fn a_themes_folder_created_while_serving_is_watched() {
+    let site = Site::new(&[
+        ("book.toml", "[book]\ntitle = \"Live\"\n"),
+        ("content/a.md", "# A\n\nText.\n"),
+    ]);
+    let (_running, port) = serve(&site);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write("themes/default/templates/page.html", "{% extends \"base.html\" %}{% block main %}<p>First override</p>{% endblock main %}");
+    events.expect("reload", WAIT);
+    assert!(body(port, "/a/").1.contains("First override"));
+    std::thread::sleep(Duration::from_millis(300));
+    site.write("themes/default/templates/page.html", "{% extends \"base.html\" %}{% block main %}<p>Second override</p>{% endblock main %}");
+    events.expect("reload", WAIT);
+    assert!(body(port, "/a/").1.contains("Second override"));
+}
