@@ -284,13 +284,26 @@ fn editor_saves_by_rename_are_seen_and_their_leftovers_ignored() {
     site.write("content/guides/a.md~", "backup");
     site.write("content/guides/4913", "vim probe");
     std::thread::sleep(Duration::from_millis(600));
-    assert!(!running.output().contains("changed"), "{}", running.output());
+    assert!(
+        !running.output().contains("changed"),
+        "{}",
+        running.output()
+    );
     // Atomic save: write a temporary file, rename it over the guide.
-    site.write("content/guides/.a.md.tmp123", "---\ntitle: Guide A\n---\n\nRenamed into place.\n");
-    std::fs::rename(site.path("content/guides/.a.md.tmp123"), site.path("content/guides/a.md")).unwrap();
+    site.write(
+        "content/guides/.a.md.tmp123",
+        "---\ntitle: Guide A\n---\n\nRenamed into place.\n",
+    );
+    std::fs::rename(
+        site.path("content/guides/.a.md.tmp123"),
+        site.path("content/guides/a.md"),
+    )
+    .unwrap();
     let urls = events.expect("reload", WAIT);
     assert!(urls.contains("/recovery/guides/a/"), "{urls}");
-    assert!(body(port, "/recovery/guides/a/").1.contains("Renamed into place."));
+    assert!(body(port, "/recovery/guides/a/")
+        .1
+        .contains("Renamed into place."));
 }
 
 #[test]
@@ -302,11 +315,39 @@ fn a_themes_folder_created_while_serving_is_watched() {
     let (_running, port) = serve(&site);
     let events = EventStream::connect(port, "/__mendbook/events");
     std::thread::sleep(Duration::from_millis(300));
-    site.write("themes/default/templates/page.html", "{% extends \"base.html\" %}{% block main %}<p>First override</p>{% endblock main %}");
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p>First override</p>{% endblock main %}",
+    );
     events.expect("reload", WAIT);
     assert!(body(port, "/a/").1.contains("First override"));
     std::thread::sleep(Duration::from_millis(300));
-    site.write("themes/default/templates/page.html", "{% extends \"base.html\" %}{% block main %}<p>Second override</p>{% endblock main %}");
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p>Second override</p>{% endblock main %}",
+    );
     events.expect("reload", WAIT);
     assert!(body(port, "/a/").1.contains("Second override"));
+}
+
+#[test]
+fn polling_sees_changes_too() {
+    let site = site();
+    let port = free_port();
+    let _running = Running::start(
+        site.root(),
+        &["serve", "--poll", "--port", &port.to_string()],
+        "Serving at",
+    );
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(500));
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nPolled version of A.\n",
+    );
+    let urls = events.expect("reload", WAIT);
+    assert!(urls.contains("/recovery/guides/a/"), "{urls}");
+    assert!(body(port, "/recovery/guides/a/")
+        .1
+        .contains("Polled version of A."));
 }
