@@ -126,7 +126,15 @@ impl Session {
     /// The fast path. Returns false when the edit changes more than the
     /// page's text (its title, say), so the site must be reloaded.
     fn edit_page(&mut self, id: PageId, start: Instant, publish: &mut dyn FnMut(Changes)) -> bool {
-        let Some(loaded) = self.loaded.as_mut() else {
+        // Borrow the fields apart: the renderer reads `loaded` while the
+        // published outputs are updated.
+        let Session {
+            loaded,
+            outputs,
+            highlighter,
+            ..
+        } = self;
+        let Some(loaded) = loaded.as_mut() else {
             return false;
         };
         if loaded.theme.is_none() {
@@ -145,17 +153,13 @@ impl Session {
             .load_problems
             .retain(|d| d.file() != Some(name.as_path()));
         loaded.load_problems.extend(fm_problems);
-        let md = render_page_markdown(&loaded.site, id, &self.highlighter);
+        let md = render_page_markdown(&loaded.site, id, highlighter);
         loaded.rendered[id] = md.rendered;
         loaded.page_errors[id] = md.errors;
         loaded.page_anchors[id] = md.anchors;
         let problems = loaded.problems();
         if problems.iter().any(Diagnostic::is_error) {
-            publish(Changes {
-                problems,
-                elapsed: start.elapsed(),
-                ..Changes::default()
-            });
+            publish(failure(Vec::new(), problems, start));
             return true;
         }
         let new_minutes = loaded.rendered[id].words.div_ceil(200).max(1);
@@ -167,71 +171,23 @@ impl Session {
         let theme = loaded.theme.as_ref().expect("checked above");
         let renderer = Renderer::new(&loaded.site, &loaded.rendered, theme);
 
-        // The edited page first: it is the one the author is looking at.
-        let first = render_into(&renderer, &[Job::Page(id)]);
+        // The edited page goes out first: it is the one the author is
+        // looking at. The pages that list it follow.
         let more = !dependents.is_empty();
-        let rest = if more {
-            render_into(&renderer, &dependents)
-        } else {
-            Ok(BTreeMap::new())
-        };
-        match first {
-            Err(mut errs) => {
-                errs.extend(problems);
-                publish(Changes {
-                    problems: errs,
-                    elapsed: start.elapsed(),
-                    ..Changes::default()
-                });
+        match render_into(&renderer, &[Job::Page(id)]) {
+            Ok(files) => publish(diff_into(outputs, files, problems.clone(), start, more)),
+            Err(errors) => {
+                publish(failure(errors, problems, start));
                 return true;
-            }
-            Ok(files) => {
-                let changes = self.diff_some(files, problems.clone(), start, more);
-                publish(changes);
             }
         }
         if more {
-            match rest {
-                Ok(files) => {
-                    let changes = self.diff_some(files, problems, start, false);
-                    publish(changes);
-                }
-                Err(mut errs) => {
-                    errs.extend(problems);
-                    publish(Changes {
-                        problems: errs,
-                        elapsed: start.elapsed(),
-                        ..Changes::default()
-                    });
-                }
+            match render_into(&renderer, &dependents) {
+                Ok(files) => publish(diff_into(outputs, files, problems, start, false)),
+                Err(errors) => publish(failure(errors, problems, start)),
             }
         }
         true
-    }
-
-    /// Records re-rendered files that differ from what is published.
-    fn diff_some(
-        &mut self,
-        files: BTreeMap<String, Output>,
-        problems: Vec<Diagnostic>,
-        start: Instant,
-        more: bool,
-    ) -> Changes {
-        let mut changed = Vec::new();
-        for (path, out) in files {
-            if self.outputs.get(&path).is_some_and(|old| old.same_as(&out)) {
-                continue;
-            }
-            self.outputs.insert(path.clone(), out.clone());
-            changed.push((path, out));
-        }
-        Changes {
-            files: changed,
-            problems,
-            elapsed: start.elapsed(),
-            more_to_come: more,
-            ..Changes::default()
-        }
     }
 
     /// Loads the whole site again and diffs every output. Files in `touched`
@@ -300,6 +256,41 @@ impl Session {
             .map(|c| c.content_dir.clone())
             .unwrap_or_else(|| self.root.join("content"));
         path.starts_with(content) || path.starts_with(self.root.join("themes"))
+    }
+}
+
+/// Records re-rendered files that differ from what is published.
+fn diff_into(
+    outputs: &mut HashMap<String, Output>,
+    files: BTreeMap<String, Output>,
+    problems: Vec<Diagnostic>,
+    start: Instant,
+    more_to_come: bool,
+) -> Changes {
+    let mut changed = Vec::new();
+    for (path, out) in files {
+        if outputs.get(&path).is_some_and(|old| old.same_as(&out)) {
+            continue;
+        }
+        outputs.insert(path.clone(), out.clone());
+        changed.push((path, out));
+    }
+    Changes {
+        files: changed,
+        problems,
+        elapsed: start.elapsed(),
+        more_to_come,
+        ..Changes::default()
+    }
+}
+
+/// A rebuild that failed: nothing changes, the problems are reported.
+fn failure(mut errors: Vec<Diagnostic>, problems: Vec<Diagnostic>, start: Instant) -> Changes {
+    errors.extend(problems);
+    Changes {
+        problems: errors,
+        elapsed: start.elapsed(),
+        ..Changes::default()
     }
 }
 

@@ -351,3 +351,28 @@ fn polling_sees_changes_too() {
         .1
         .contains("Polled version of A."));
 }
+
+#[test]
+fn a_longer_guide_updates_the_pages_that_list_it_after_itself() {
+    let site = site();
+    let (_running, port) = serve(&site);
+    assert!(body(port, "/recovery/guides/").1.contains("1 min read"));
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    let long = "word ".repeat(450);
+    site.write(
+        "content/guides/a.md",
+        &format!("---\ntitle: Guide A\n---\n\n{long}\n"),
+    );
+    let first = events.expect("reload", WAIT);
+    assert!(
+        first.contains("/recovery/guides/a/") && !first.contains("/recovery/guides/\""),
+        "the guide goes first: {first}"
+    );
+    let second = events.expect("reload", WAIT);
+    assert!(
+        second.contains("\"/recovery/guides/\""),
+        "then its section: {second}"
+    );
+    assert!(body(port, "/recovery/guides/").1.contains("3 min read"));
+}
