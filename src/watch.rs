@@ -16,7 +16,7 @@ use crate::content::is_ignored_name;
 pub const WINDOW: Duration = Duration::from_millis(25);
 
 /// How often polling looks at the files.
-const POLL_INTERVAL: Duration = Duration::from_millis(200);
+const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 enum Backend {
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
@@ -75,7 +75,11 @@ impl Watcher {
         let (backend, polling) = match native {
             Some(d) => (Backend::Native(d), false),
             None => {
-                let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+                // Polling compares modification times in whole seconds, so two
+                // saves within a second would look like one: compare contents too.
+                let config = notify::Config::default()
+                    .with_poll_interval(POLL_INTERVAL)
+                    .with_compare_contents(true);
                 let mut d = new_debouncer_opt::<_, PollWatcher, RecommendedCache>(
                     WINDOW,
                     None,
