@@ -592,6 +592,7 @@ impl Builder {
             };
             let owner = match index {
                 Some(p) => p.file.name.display().to_string(),
+                None if dir.is_empty() => "the home page".to_string(),
                 None => format!("the folder `{dir}`"),
             };
             let at = index.map(|p| (&p.file, 0..0));
