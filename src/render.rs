@@ -67,6 +67,8 @@ struct Shared {
     summary_maps: Vec<BTreeMap<&'static str, Value>>,
     summaries: Vec<Value>,
     tree_summaries: Vec<Value>,
+    /// Per page: the trees whose outcomes link to it.
+    linking_trees: Vec<Vec<usize>>,
     tag_summaries: Vec<Value>,
 }
 
@@ -183,7 +185,27 @@ impl Shared {
             "trees" => tree_summaries.clone(),
             "tags" => tag_summaries.clone(),
         };
+        let mut linking_trees = vec![Vec::new(); site.pages.len()];
+        for (t, tree) in site.trees.iter().enumerate() {
+            let Some(model) = &tree.model else { continue };
+            let links =
+                crate::links::PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
+            for node in &model.nodes {
+                if let crate::tree::Kind::Outcome { guides, .. } = &node.kind {
+                    for g in guides {
+                        if let Some((_, crate::site::Target::Page(p), _)) =
+                            links.target(&g.path, g.span.clone())
+                        {
+                            if !linking_trees[p].contains(&t) {
+                                linking_trees[p].push(t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
         Shared {
+            linking_trees,
             config: config_value(&site.config),
             description: opt_str(&site.config.description),
             base_url: site.config.base_url.clone(),
@@ -447,6 +469,11 @@ fn page_context(
                 p.map(|p| shared.summaries[p].clone())
                     .unwrap_or_else(Value::none)
             };
+            let trees: Vec<Value> = shared.linking_trees[id]
+                .iter()
+                .map(|&t| shared.tree_summaries[t].clone())
+                .collect();
+            full.insert("trees", Value::from(trees));
             full.insert("prev", link(prev));
             full.insert("next", link(next));
             full.insert("section", link(page.parent));

@@ -295,3 +295,20 @@ fn the_example_site_checks_clean() {
     assert!(run.ok(), "{}", run.all());
     assert!(run.stderr.is_empty(), "{}", run.all());
 }
+
+#[test]
+fn guides_show_the_trees_that_link_to_them() {
+    let site = site();
+    site.build_ok();
+    let html = page(&site, "guides/move-on/");
+    assert!(html.contains("Work through it step by step"), "{html}");
+    assert!(
+        html.contains("href=\"../../flows/recover/\">Can you recover?</a>"),
+        "{html}"
+    );
+    let home = site.read("public/index.html");
+    assert!(
+        !home.contains("Work through it"),
+        "only guides list linking trees"
+    );
+}

@@ -18,6 +18,27 @@
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
 
+  // The colour scheme toggle: follows the system until the reader picks one.
+  ready(function () {
+    var toggle = document.querySelector("[data-theme-toggle]");
+    if (!toggle) { return; }
+    var root = document.documentElement;
+    function dark() {
+      var chosen = root.getAttribute("data-theme");
+      if (chosen) { return chosen === "dark"; }
+      return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    }
+    function show() { toggle.setAttribute("aria-pressed", dark() ? "true" : "false"); }
+    toggle.hidden = false;
+    show();
+    toggle.addEventListener("click", function () {
+      var next = dark() ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      store.set("mendbook-theme", next);
+      show();
+    });
+  });
+
   ready(function () {
     var step = document.querySelector(".tree-step");
     if (!step) { return; }
