@@ -46,7 +46,7 @@ impl OutFile {
 }
 
 /// What to render, one unit of parallel work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
     Page(PageId),
     /// One step page of a tree: (tree, step).
@@ -352,7 +352,7 @@ pub fn dependents(site: &Site, id: PageId) -> Vec<Job> {
             jobs.push(Job::Tag(i));
         }
     }
-    jobs.sort_by_key(|j| format!("{j:?}"));
+    jobs.sort();
     jobs.dedup();
     jobs.retain(|j| *j != Job::Page(id));
     jobs

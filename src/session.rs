@@ -88,10 +88,6 @@ impl Session {
         self.loaded.as_ref().map(|l| &l.site.config)
     }
 
-    pub fn outputs(&self) -> &HashMap<String, Output> {
-        &self.outputs
-    }
-
     /// Applies a batch of changed paths. `publish` is called once, or twice
     /// when an edited guide goes out before the pages that list it.
     pub fn apply(&mut self, paths: &[PathBuf], publish: &mut dyn FnMut(Changes)) {
