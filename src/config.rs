@@ -16,7 +16,10 @@ pub const CONFIG_FILE: &str = "book.toml";
 /// Keys each table may hold; `extra` is free-form.
 const SCHEMA: &[(&str, &[&str])] = &[
     ("book", &["title", "description", "authors", "language"]),
-    ("build", &["content-dir", "build-dir", "theme", "drafts"]),
+    (
+        "build",
+        &["content-dir", "build-dir", "theme", "drafts", "search"],
+    ),
     ("site", &["base-url", "cname"]),
     ("extra", &[]),
 ];
@@ -49,6 +52,7 @@ struct RawBuild {
     build_dir: Option<String>,
     theme: Option<String>,
     drafts: Option<bool>,
+    search: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +121,8 @@ pub struct Config {
     pub build_dir: PathBuf,
     pub theme: String,
     pub drafts: bool,
+    /// Whether to build the search index (on unless `search = false`).
+    pub search: bool,
     pub base_url: Option<BaseUrl>,
     pub cname: Option<String>,
     /// `[extra]`, handed to templates as `config.extra`.
@@ -242,6 +248,7 @@ impl Config {
             build_dir,
             theme: raw.build.theme.unwrap_or_else(|| "default".to_string()),
             drafts: overrides.drafts || raw.build.drafts.unwrap_or(false),
+            search: raw.build.search.unwrap_or(true),
             base_url,
             cname: raw.site.cname.filter(|c| !c.trim().is_empty()),
             extra,

@@ -472,6 +472,12 @@ impl Builder {
         self.url_owner
             .insert(tags.clone(), "mendbook's tag index".into());
         self.site.by_url.insert(tags, Target::Generated);
+        if self.site.config.search {
+            let search = crate::search::page_url();
+            self.url_owner
+                .insert(search.clone(), "mendbook's search page".into());
+            self.site.by_url.insert(search, Target::Generated);
+        }
     }
 
     /// Registers `url` for `owner`; on a clash, reports both sources.

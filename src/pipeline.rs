@@ -14,6 +14,7 @@ use crate::links::{check_anchors, AnchorCheck, PageLinks};
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::output::{self, WriteSummary, Writer};
 use crate::render::{self, OutFile};
+use crate::search::Indexer;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::tree::unfold::Step;
@@ -245,14 +246,34 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
         }
         Mode::Build => {
             let writer = Writer::open(&site.config.build_dir);
+            // Pages are indexed for search while the rest are still rendering.
+            let indexer = site
+                .config
+                .search
+                .then(|| Indexer::start(&site.config.language));
             let errors = render::render_site(&site, &rendered, &theme, &|f| {
                 count_page(&f);
+                if let Some(indexer) = &indexer {
+                    indexer.add_file(&f);
+                }
                 writer.stage(f)
             });
             if !errors.is_empty() {
                 diagnostics.extend(errors);
                 diagnostics.extend(writer.abort());
                 return Err(diagnostics);
+            }
+            if let Some(indexer) = indexer {
+                let search_start = Instant::now();
+                match indexer.finish() {
+                    Ok(files) => files.into_iter().for_each(|f| writer.stage(f)),
+                    Err(d) => {
+                        diagnostics.push(d);
+                        diagnostics.extend(writer.abort());
+                        return Err(diagnostics);
+                    }
+                }
+                stages.push(("finish the search index", search_start.elapsed()));
             }
             match writer.commit() {
                 Ok(summary) => summary,

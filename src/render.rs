@@ -27,6 +27,8 @@ pub const ASSET_DIR: &str = "mendbook";
 pub struct OutFile {
     pub path: OutputPath,
     pub content: Content,
+    /// For the pages search covers: the URL to index this page under.
+    pub search: Option<SitePath>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +43,7 @@ impl OutFile {
         OutFile {
             path,
             content: Content::Bytes(Cow::Owned(text.into_bytes())),
+            search: None,
         }
     }
 }
@@ -55,6 +58,8 @@ pub enum Job {
     Tags,
     Tag(usize),
     NotFound,
+    /// The search page, when search is on.
+    Search,
 }
 
 /// Values shared by every page, converted to Tera values once.
@@ -70,6 +75,7 @@ struct Shared {
     /// Per page: the trees whose outcomes link to it.
     linking_trees: Vec<Vec<usize>>,
     tag_summaries: Vec<Value>,
+    search: bool,
 }
 
 macro_rules! map {
@@ -214,6 +220,7 @@ impl Shared {
             summaries,
             tree_summaries,
             tag_summaries,
+            search: site.config.search,
         }
     }
 
@@ -235,6 +242,14 @@ impl Shared {
         ctx.insert("title", title);
         ctx.insert("assets", &format!("{root}{ASSET_DIR}/"));
         ctx.insert("mendbook_version", env!("CARGO_PKG_VERSION"));
+        // Where the search box sends its query; none when search is off.
+        ctx.insert_value(
+            "search_url",
+            match self.search {
+                true => Value::from(format!("{root}{}", crate::search::page_url().as_str())),
+                false => Value::none(),
+            },
+        );
         ctx.insert_value("breadcrumbs", Value::from(Vec::<Value>::new()));
         ctx
     }
@@ -292,6 +307,9 @@ impl<'a> Renderer<'a> {
             jobs.extend((0..site.tags.len()).map(Job::Tag));
         }
         jobs.push(Job::NotFound);
+        if site.config.search {
+            jobs.push(Job::Search);
+        }
         jobs
     }
 
@@ -413,9 +431,43 @@ fn render_job(
             ctx.insert_value("canonical", Value::none());
             ("404.html", url, ctx)
         }
+        Job::Search => {
+            let url = crate::search::page_url();
+            let mut ctx = shared.base_context("search", &url.root_prefix(), &url, "Search");
+            ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, Site::HOME, true));
+            ctx.insert_value("canonical", Value::none());
+            ("search.html", url, ctx)
+        }
     };
     let html = theme.tera.render(template, &ctx)?;
-    Ok(OutFile::text(url.output_path(), html))
+    let mut file = OutFile::text(url.output_path(), html);
+    if searched(site, job) {
+        file.search = Some(url);
+    }
+    Ok(file)
+}
+
+/// Whether search covers the page `job` renders: guides, the first step of
+/// each tree, and each outcome once (at the first path that reaches it).
+/// Other steps repeat their tree's questions and would crowd the results.
+pub fn searched(site: &Site, job: Job) -> bool {
+    if !site.config.search {
+        return false;
+    }
+    match job {
+        Job::Page(id) => site.pages[id].kind == PageKind::Guide,
+        Job::TreeStep(_, 0) => true,
+        Job::TreeStep(t, s) => {
+            let tree = &site.trees[t];
+            let node = tree.steps[s].node;
+            let is_outcome = tree
+                .model
+                .as_ref()
+                .is_some_and(|m| matches!(m.nodes[node].kind, crate::tree::Kind::Outcome { .. }));
+            is_outcome && tree.steps.iter().position(|st| st.node == node) == Some(s)
+        }
+        _ => false,
+    }
 }
 
 fn breadcrumbs(site: &Site, shared: &Shared, id: PageId, include_self: bool) -> Value {
@@ -752,6 +804,7 @@ fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
         files.push(OutFile {
             path: OutputPath::new(name.clone()),
             content: Content::Bytes(bytes.clone()),
+            search: None,
         });
     }
     files.push(OutFile::text(
@@ -762,6 +815,7 @@ fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
         files.push(OutFile {
             path: asset.url.output_path(),
             content: Content::Copy(asset.disk.clone()),
+            search: None,
         });
     }
     for page in &site.pages {

@@ -14,8 +14,10 @@ use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::content;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Highlighter;
+use crate::paths::SitePath;
 use crate::pipeline::{render_page_markdown, Loaded};
 use crate::render::{self, Content, Job, OutFile, Renderer};
+use crate::search::Indexer;
 use crate::site::{Page, PageId, PageKind};
 
 /// One output file, as a live preview holds it.
@@ -67,6 +69,8 @@ pub struct Session {
     highlighter: Highlighter,
     /// The last good output: output path -> contents.
     outputs: HashMap<String, Output>,
+    /// The pages search covers: output path -> URL.
+    searched: BTreeMap<String, SitePath>,
 }
 
 impl Session {
@@ -78,6 +82,7 @@ impl Session {
             loaded: None,
             highlighter: Highlighter::new(),
             outputs: HashMap::new(),
+            searched: BTreeMap::new(),
         };
         let changes = session.reload(&HashSet::new());
         (session, changes)
@@ -128,6 +133,7 @@ impl Session {
             loaded,
             outputs,
             highlighter,
+            searched,
             ..
         } = self;
         let Some(loaded) = loaded.as_mut() else {
@@ -169,19 +175,39 @@ impl Session {
 
         // The edited page goes out first: it is the one the author is
         // looking at. The pages that list it follow.
-        let more = !dependents.is_empty();
+        // Search is rebuilt last, and only when a page it covers changed.
+        let reindex = loaded.site.config.search && render::searched(&loaded.site, Job::Page(id));
+        let more = !dependents.is_empty() || reindex;
+        let language = loaded.site.config.language.clone();
         match render_into(&renderer, &[Job::Page(id)]) {
-            Ok(files) => publish(diff_into(outputs, files, problems.clone(), start, more)),
+            Ok(r) => publish(diff_into(outputs, r.files, problems.clone(), start, more)),
             Err(errors) => {
                 publish(failure(errors, problems, start));
                 return true;
             }
         }
-        if more {
+        if !dependents.is_empty() {
             match render_into(&renderer, &dependents) {
-                Ok(files) => publish(diff_into(outputs, files, problems, start, false)),
-                Err(errors) => publish(failure(errors, problems, start)),
+                Ok(r) => publish(diff_into(
+                    outputs,
+                    r.files,
+                    problems.clone(),
+                    start,
+                    reindex,
+                )),
+                Err(errors) => {
+                    publish(failure(errors, problems, start));
+                    return true;
+                }
             }
+        }
+        if reindex {
+            publish(
+                match search_bundle(&language, |p| outputs.get(p), searched) {
+                    Ok(files) => replace_bundle(outputs, files, problems, start),
+                    Err(d) => failure(vec![d], problems, start),
+                },
+            );
         }
         true
     }
@@ -211,10 +237,24 @@ impl Session {
             if let Some(theme) = loaded.theme.as_ref() {
                 let renderer = Renderer::new(&loaded.site, &loaded.rendered, theme);
                 match render_into(&renderer, &renderer.jobs()) {
-                    Ok(mut files) => {
+                    Ok(RenderedFiles {
+                        mut files,
+                        searched,
+                    }) => {
                         for f in renderer.generated_files() {
                             files.insert(f.path.as_str().to_string(), to_output(f));
                         }
+                        if loaded.site.config.search {
+                            match search_bundle(
+                                &loaded.site.config.language,
+                                |p| files.get(p),
+                                &searched,
+                            ) {
+                                Ok(bundle) => files.extend(bundle),
+                                Err(d) => problems.push(d),
+                            }
+                        }
+                        self.searched = searched;
                         let removed: Vec<String> = self
                             .outputs
                             .keys()
@@ -314,22 +354,72 @@ fn to_output(f: OutFile) -> Output {
     }
 }
 
-/// Renders jobs into a map of output path -> contents.
-fn render_into(
-    renderer: &Renderer,
-    jobs: &[Job],
-) -> Result<BTreeMap<String, Output>, Vec<Diagnostic>> {
-    let files = Mutex::new(BTreeMap::new());
+/// Pages rendered into memory.
+struct RenderedFiles {
+    /// Output path -> contents.
+    files: BTreeMap<String, Output>,
+    /// Output path -> URL, for the pages search covers.
+    searched: BTreeMap<String, SitePath>,
+}
+
+/// Renders jobs into memory.
+fn render_into(renderer: &Renderer, jobs: &[Job]) -> Result<RenderedFiles, Vec<Diagnostic>> {
+    let out = Mutex::new(RenderedFiles {
+        files: BTreeMap::new(),
+        searched: BTreeMap::new(),
+    });
     let errors = renderer.render_jobs(jobs, &|f: OutFile| {
         let key = f.path.as_str().to_string();
-        files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, to_output(f));
+        let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(url) = &f.search {
+            out.searched.insert(key.clone(), url.clone());
+        }
+        out.files.insert(key, to_output(f));
     });
     if errors.is_empty() {
-        Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+        Ok(out.into_inner().unwrap_or_else(|e| e.into_inner()))
     } else {
         Err(errors)
     }
+}
+
+/// Indexes the pages search covers, as `file` finds them by output path.
+fn search_bundle<'a>(
+    language: &str,
+    file: impl Fn(&str) -> Option<&'a Output>,
+    searched: &BTreeMap<String, SitePath>,
+) -> Result<BTreeMap<String, Output>, Diagnostic> {
+    let indexer = Indexer::start(language);
+    for (path, url) in searched {
+        if let Some(Output::Bytes(html)) = file(path) {
+            indexer.add(url, &String::from_utf8_lossy(html));
+        }
+    }
+    Ok(indexer
+        .finish()?
+        .into_iter()
+        .map(|f| (f.path.as_str().to_string(), to_output(f)))
+        .collect())
+}
+
+/// Publishes a new search bundle: its changed files, and the old files it
+/// no longer has (fragments are named by their contents).
+fn replace_bundle(
+    outputs: &mut HashMap<String, Output>,
+    bundle: BTreeMap<String, Output>,
+    problems: Vec<Diagnostic>,
+    start: Instant,
+) -> Changes {
+    let prefix = format!("{}/", crate::search::BUNDLE_DIR);
+    let removed: Vec<String> = outputs
+        .keys()
+        .filter(|k| k.starts_with(&prefix) && !bundle.contains_key(*k))
+        .cloned()
+        .collect();
+    for path in &removed {
+        outputs.remove(path);
+    }
+    let mut changes = diff_into(outputs, bundle, problems, start, false);
+    changes.removed = removed;
+    changes
 }

@@ -9,6 +9,12 @@ use common::Site;
 
 fn site() -> Site {
     Site::new(&[
+        // The search index changes with every edit, and these tests count
+        // files; tests/search.rs covers the index's own files.
+        (
+            "book.toml",
+            "[book]\ntitle = \"Test site\"\n[build]\nsearch = false\n",
+        ),
         ("content/_index.md", "Home\n"),
         ("content/a.md", "---\ntitle: A\n---\nA.\n"),
         ("content/b.md", "---\ntitle: B\n---\nB.\n"),

@@ -94,6 +94,30 @@ fn an_edit_sends_a_reload_and_the_new_page() {
 }
 
 #[test]
+fn the_search_index_follows_edits_after_the_page_itself() {
+    let site = site();
+    let (_running, port) = serve(&site);
+    assert_eq!(body(port, "/recovery/search/").0, 200);
+    let (status, before) = body(port, "/recovery/pagefind/pagefind-entry.json");
+    assert_eq!(status, 200);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nA version with new words to find.\n",
+    );
+    let first = events.expect("reload", WAIT);
+    assert!(
+        first.contains("/recovery/guides/a/"),
+        "the page goes first: {first}"
+    );
+    let then = events.expect("reload", WAIT);
+    assert_eq!(then, "[\"/recovery/search/\"]", "then only the search page");
+    let (_, after) = body(port, "/recovery/pagefind/pagefind-entry.json");
+    assert_ne!(before, after, "a new index is served");
+}
+
+#[test]
 fn a_broken_file_shows_errors_while_the_last_good_page_stays() {
     let site = site();
     let (running, port) = serve(&site);
