@@ -70,10 +70,10 @@ impl Highlighter {
         let mut out = String::with_capacity(code.len() * 2);
         let lang_attr = html_escape(lang);
         if lang.is_empty() {
-            out.push_str("<pre class=\"hl-code\"><code>");
+            out.push_str("<pre class=\"hl-code\" tabindex=\"0\"><code>");
         } else {
             out.push_str(&format!(
-                "<pre class=\"hl-code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">"
+                "<pre class=\"hl-code\" data-lang=\"{lang_attr}\" tabindex=\"0\"><code class=\"language-{lang_attr}\">"
             ));
         }
         let ss = if lang.is_empty() {
@@ -391,6 +391,13 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
                 rendered.anchors.insert(name.to_string());
                 Event::Start(Tag::FootnoteDefinition(name))
             }
+            // A task list's boxes show state only; name that state, since a
+            // checkbox without a name is announced as just "checkbox".
+            Event::TaskListMarker(done) => Event::InlineHtml(if done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> ".into()
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"Not done yet\"> ".into()
+            }),
             e => e,
         };
         match heading.as_mut() {
