@@ -1,0 +1,149 @@
+// What every browser test needs: the example site built by the real binary,
+// a plain static server that serves it under a sub-path (as GitHub Pages
+// does for a project site), Debian's chromium, and a watch on each page for
+// console errors and requests that leave the site.
+
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+// The example site's base-url is https://example.github.io/recovery/.
+export const PREFIX = "/recovery/";
+
+/** Builds the example site with mendbook into a new folder and returns it. */
+export function buildSite() {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "mendbook-browser-site-"));
+  const args = ["build", "--root", REPO, "--out", out, "--quiet"];
+  const bin = process.env.MENDBOOK_BIN;
+  const run = bin
+    ? spawnSync(bin, args, { stdio: "inherit" })
+    : spawnSync("cargo", ["run", "--quiet", "--release", "--", ...args], { cwd: REPO, stdio: "inherit" });
+  if (run.status !== 0) {
+    throw new Error(`mendbook build failed (status ${run.status})`);
+  }
+  return out;
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".xml": "application/xml",
+  ".txt": "text/plain; charset=utf-8",
+  ".png": "image/png",
+};
+
+/**
+ * Serves `dir` under PREFIX on a free loopback port, like a static host:
+ * folders get their index.html, a folder without its slash is redirected,
+ * anything else missing gets 404.html with status 404.
+ */
+export async function serve(dir) {
+  const root = path.resolve(dir);
+  const notFound = (res) => {
+    res.writeHead(404, { "content-type": TYPES[".html"] });
+    res.end(fs.readFileSync(path.join(root, "404.html")));
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    let pathname;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (!pathname.startsWith(PREFIX)) {
+      notFound(res);
+      return;
+    }
+    let file = path.resolve(root, "." + pathname.slice(PREFIX.length - 1));
+    if (file !== root && !file.startsWith(root + path.sep)) {
+      res.writeHead(400).end();
+      return;
+    }
+    let stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat && stat.isDirectory()) {
+      if (!pathname.endsWith("/")) {
+        res.writeHead(301, { location: url.pathname + "/" + url.search }).end();
+        return;
+      }
+      file = path.join(file, "index.html");
+      stat = fs.statSync(file, { throwIfNoEntry: false });
+    }
+    if (!stat || !stat.isFile()) {
+      notFound(res);
+      return;
+    }
+    const type = TYPES[path.extname(file)] || "application/octet-stream";
+    res.writeHead(200, { "content-type": type });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    base: `http://127.0.0.1:${port}${PREFIX}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Debian's chromium, headless; playwright-core downloads no browser. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox"],
+  });
+}
+
+/**
+ * Records what a page does wrong: console errors, uncaught exceptions and
+ * requests to any origin but `origin`. A 404 page's own status is expected
+ * and not counted.
+ */
+export function watch(page, origin) {
+  const problems = [];
+  // Pages opened on purpose at a missing address: chromium logs their 404.
+  const missing = new Set();
+  page.on("response", (res) => {
+    if (res.status() === 404 && res.request().isNavigationRequest()) missing.add(res.url());
+  });
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const text = msg.text();
+    if (/status of 404/.test(text) && missing.has(msg.location().url)) return;
+    problems.push(`console error on ${page.url()}: ${text}`);
+  });
+  page.on("pageerror", (err) => problems.push(`uncaught on ${page.url()}: ${err.message}`));
+  page.on("request", (req) => {
+    const url = req.url();
+    if (url.startsWith("data:") || url.startsWith("blob:") || url === "about:blank") return;
+    if (new URL(url).origin !== origin) {
+      problems.push(`request that leaves the site, from ${page.url()}: ${url}`);
+    }
+  });
+  return problems;
+}
+
+/** Clicks `locator` and waits until the page has moved to a new URL. */
+export async function follow(page, locator) {
+  const before = page.url();
+  await Promise.all([page.waitForURL((u) => u.href !== before), locator.click()]);
+  await page.waitForLoadState("load");
+}
+
+/** Where screenshots go: $MENDBOOK_SCREENSHOTS or a new temporary folder. */
+export function screenshotDir() {
+  const dir = process.env.MENDBOOK_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), "mendbook-screenshots-"));
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export const AXE = path.join(REPO, "tests", "browser", "node_modules", "axe-core", "axe.min.js");

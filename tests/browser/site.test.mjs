@@ -1,0 +1,352 @@
+// The example site as a reader meets it: built by mendbook, served under a
+// sub-path by a plain static server, driven in chromium. Run with
+// `npm test --prefix tests/browser` (see the README).
+
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { AXE, buildSite, follow, launch, screenshotDir, serve, watch } from "./harness.mjs";
+
+let server;
+let browser;
+let trees; // [{ title, url }]
+const walks = new Map(); // tree url -> every path through it, JS on
+
+/** A fresh context and page whose problems are checked when `fn` is done. */
+async function withPage(options, fn) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = watch(page, server.origin);
+  try {
+    await fn(page, context);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(problems, [], "no console errors and no request off the site");
+}
+
+/** What the current tree step shows. */
+async function step(page) {
+  const box = page.locator(".tree-step");
+  return {
+    url: page.url(),
+    kind: await box.getAttribute("data-kind"),
+    heading: (await page.locator("h1").innerText()).trim(),
+  };
+}
+
+/**
+ * Walks every path of the tree at `start` by clicking: each answer of each
+ * question, and Continue on info steps. Returns the paths, each a list of
+ * steps with the answer chosen on each question.
+ */
+async function walkAll(page, start) {
+  const paths = [];
+  async function visit(trail) {
+    const here = await step(page);
+    if (here.kind === "outcome") {
+      paths.push([...trail, here]);
+      return;
+    }
+    if (here.kind === "info") {
+      await follow(page, page.locator(".tree-step a.button"));
+      await visit([...trail, here]);
+      return;
+    }
+    const options = page.locator(".tree-option");
+    const count = await options.count();
+    assert.ok(count > 0, `${here.url} is a question with answers`);
+    for (let i = 0; i < count; i++) {
+      if (page.url() !== here.url) await page.goto(here.url);
+      const option = page.locator(".tree-option").nth(i);
+      const label = (await option.evaluate((a) => a.firstChild.textContent)).trim();
+      await follow(page, option);
+      await visit([...trail, { ...here, answer: label }]);
+    }
+  }
+  await page.goto(start);
+  await visit([]);
+  return paths;
+}
+
+/** Checks an outcome's summary, Back, browser Back, Change and Start again. */
+async function checkOutcome(page, walked) {
+  const outcome = walked[walked.length - 1];
+  const questions = walked.filter((s) => s.kind === "question");
+  await page.goto(outcome.url);
+
+  const answers = page.locator(".tree-answer");
+  assert.equal(await answers.count(), questions.length, `${outcome.url} summarises every answer`);
+  for (let i = 0; i < questions.length; i++) {
+    assert.equal((await answers.nth(i).locator("dt").innerText()).trim(), questions[i].heading);
+    assert.ok(
+      (await answers.nth(i).locator("dd").innerText()).startsWith(questions[i].answer),
+      `answer ${i + 1} on ${outcome.url} is “${questions[i].answer}”`,
+    );
+  }
+
+  await follow(page, page.locator(".tree-nav a.back"));
+  assert.equal(page.url(), walked[walked.length - 2].url, "Back goes to the previous step");
+  await page.goBack();
+  assert.equal(page.url(), outcome.url, "browser Back returns to the outcome");
+  assert.equal((await page.locator("h1").innerText()).trim(), outcome.heading);
+
+  for (let i = 0; i < questions.length; i++) {
+    await page.goto(outcome.url);
+    await follow(page, page.locator(".tree-answer a").nth(i));
+    assert.equal(page.url(), questions[i].url, `Change answer ${i + 1} goes to its question`);
+    assert.equal((await page.locator("h1").innerText()).trim(), questions[i].heading);
+  }
+
+  await page.goto(outcome.url);
+  await follow(page, page.getByRole("link", { name: "Start again" }));
+  assert.equal(page.url(), walked[0].url, "Start again goes to the first question");
+}
+
+before(async () => {
+  const site = buildSite();
+  server = await serve(site);
+  browser = await launch();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.base);
+  trees = await page.locator(".start-here .card-link").evaluateAll((links) =>
+    links.map((a) => ({ title: a.textContent.trim(), url: a.href })),
+  );
+  await context.close();
+  assert.ok(trees.length >= 2, "the home page offers the example trees");
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("decision trees", () => {
+  test("every path of every tree can be walked by clicking, and its outcome's links go where they should", async () => {
+    await withPage({}, async (page) => {
+      for (const tree of trees) {
+        const paths = await walkAll(page, tree.url);
+        assert.ok(paths.length >= 2, `${tree.title} has several outcomes`);
+        walks.set(tree.url, paths);
+        for (const walked of paths) await checkOutcome(page, walked);
+      }
+      const kinds = new Set([...walks.values()].flat(2).map((s) => s.kind));
+      assert.deepEqual([...kinds].sort(), ["info", "outcome", "question"]);
+    });
+  });
+
+  test("the same walks work with JavaScript off", async () => {
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      for (const tree of trees) {
+        const paths = await walkAll(page, tree.url);
+        assert.deepEqual(
+          paths.map((p) => p.map((s) => s.url)),
+          walks.get(tree.url).map((p) => p.map((s) => s.url)),
+          "the same pages as with JavaScript",
+        );
+        for (const walked of paths) await checkOutcome(page, walked);
+      }
+      // The extras that need JavaScript stay out of the way.
+      await page.goto(trees[0].url);
+      assert.equal(await page.locator("[data-resume]").isVisible(), false);
+      assert.equal(await page.locator("[data-theme-toggle]").isVisible(), false);
+    });
+  });
+
+  test("checklist ticks survive a reload, and “Continue where you left off” returns to the last step", async () => {
+    await withPage({}, async (page) => {
+      const all = [...walks.values()].flat();
+      const walked = all.find((p) => p[p.length - 1].kind === "outcome");
+      const outcome = walked[walked.length - 1];
+      await page.goto(outcome.url);
+      const boxes = page.locator(".checklist input[type=checkbox]");
+      assert.ok((await boxes.count()) >= 2, `${outcome.url} has a checklist`);
+      await boxes.nth(0).check();
+      await page.reload();
+      assert.equal(await boxes.nth(0).isChecked(), true, "the tick survives a reload");
+      assert.equal(await boxes.nth(1).isChecked(), false);
+      await boxes.nth(0).uncheck();
+      await page.reload();
+      assert.equal(await boxes.nth(0).isChecked(), false, "so does taking it away");
+
+      await page.goto(walked[0].url);
+      const resume = page.locator("[data-resume] a");
+      await resume.waitFor({ state: "visible" });
+      await follow(page, resume);
+      assert.equal(page.url(), outcome.url);
+
+      assert.equal(await page.locator("[data-print]").isVisible(), true, "outcomes offer Print");
+    });
+  });
+});
+
+describe("search", () => {
+  test("finds a guide by a word from its body, and the result opens it", async () => {
+    await withPage({}, async (page) => {
+      await page.goto(server.base);
+      await page.locator("#site-search").fill("favour");
+      await Promise.all([page.waitForURL(/search\/\?q=favour/), page.locator("#site-search").press("Enter")]);
+      const first = page.locator(".search-results li a").first();
+      await first.waitFor();
+      assert.equal((await first.innerText()).trim(), "Ask for a second look");
+      await follow(page, first);
+      assert.equal(page.url(), `${server.base}prevent/ask-for-a-second-look/`);
+      assert.equal((await page.locator("h1").innerText()).trim(), "Ask for a second look");
+    });
+  });
+
+  test("filters by section and by tag, and finds outcomes and trees", async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${server.base}search/?q=mistake`);
+      const results = page.locator(".search-results li");
+      await results.first().waitFor();
+      const all = await results.count();
+      const kinds = await page.locator(".search-results .meta").allInnerTexts();
+      assert.ok(kinds.some((k) => k.startsWith("Guide")), `guides are found: ${kinds}`);
+      assert.ok(kinds.some((k) => k.startsWith("Decision tree")), `trees are found: ${kinds}`);
+      assert.ok(kinds.some((k) => k.startsWith("Outcome")), `outcomes are found: ${kinds}`);
+
+      const prevent = page.locator(".search-filters input[name=section][value='Preventing the next one']");
+      await prevent.check();
+      await page.waitForURL(/section=/);
+      await page.waitForFunction((n) => document.querySelectorAll(".search-results li").length < n, all);
+      for (const meta of await page.locator(".search-results .meta").allInnerTexts()) {
+        assert.match(meta, /Preventing the next one/);
+      }
+      // The filtered search is in the address, so it can be shared or reloaded.
+      await page.reload();
+      await page.locator(".search-results li").first().waitFor();
+      assert.equal(await prevent.isChecked(), true);
+
+      await page.goto(`${server.base}search/?tag=apology`);
+      await page.locator(".search-results li").first().waitFor();
+      assert.ok((await page.locator(".search-results li").count()) >= 1, "a tag alone lists its guides");
+    });
+  });
+});
+
+describe("theme", () => {
+  test("the dark-mode toggle works and is remembered", async () => {
+    await withPage({ colorScheme: "light" }, async (page) => {
+      await page.goto(server.base);
+      const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const light = await bg();
+      const toggle = page.locator("[data-theme-toggle]");
+      assert.equal(await toggle.getAttribute("aria-pressed"), "false");
+      await toggle.click();
+      assert.equal(await page.locator("html").getAttribute("data-theme"), "dark");
+      assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+      const dark = await bg();
+      assert.notEqual(dark, light);
+      await page.goto(`${server.base}recover/`);
+      assert.equal(await bg(), dark, "the choice holds on the next page");
+      await page.reload();
+      assert.equal(await bg(), dark, "and after a reload");
+      await page.locator("[data-theme-toggle]").click();
+      assert.equal(await bg(), light);
+    });
+    await withPage({ colorScheme: "dark" }, async (page) => {
+      await page.goto(server.base);
+      assert.equal(await page.locator("[data-theme-toggle]").getAttribute("aria-pressed"), "true", "follows the system");
+    });
+  });
+
+  test("no page scrolls sideways at 320 or 360 px", async () => {
+    for (const width of [320, 360]) {
+      await withPage({ viewport: { width, height: 740 } }, async (page) => {
+        for (const url of await pagesToCheck()) {
+          await open(page, url);
+          const { scroll, view } = await page.evaluate(() => ({
+            scroll: document.documentElement.scrollWidth,
+            view: window.innerWidth,
+          }));
+          assert.ok(scroll <= view, `${url.href || url} is ${scroll} px wide at ${width} px`);
+        }
+      });
+    }
+  });
+});
+
+/** The pages every kind of check visits: one of each kind. */
+async function pagesToCheck() {
+  const all = [...walks.values()].flat();
+  const withInfo = all.find((p) => p.some((s) => s.kind === "info"));
+  return [
+    server.base,
+    `${server.base}recover/`,
+    `${server.base}recover/apologize/`,
+    `${server.base}tags/`,
+    `${server.base}tags/apology/`,
+    trees[0].url,
+    withInfo.find((s) => s.kind === "info").url,
+    all[0][all[0].length - 1].url,
+    `${trees[0].url}map/`,
+    { href: `${server.base}search/?q=mistake`, wait: ".search-results li" },
+    `${server.base}no-such-page/`,
+  ];
+}
+
+async function open(page, url) {
+  if (typeof url === "string") {
+    await page.goto(url);
+  } else {
+    await page.goto(url.href);
+    await page.locator(url.wait).first().waitFor();
+  }
+}
+
+describe("accessibility", () => {
+  for (const scheme of ["light", "dark"]) {
+    test(`axe finds no WCAG 2.1 A or AA violation, ${scheme} scheme`, async () => {
+      await withPage({ colorScheme: scheme }, async (page) => {
+        const found = [];
+        for (const url of await pagesToCheck()) {
+          await open(page, url);
+          await page.addScriptTag({ path: AXE });
+          const violations = await page.evaluate(async () => {
+            const r = await window.axe.run(document, {
+              runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+            });
+            return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+          });
+          for (const v of violations) found.push(`${page.url()}: ${v}`);
+        }
+        assert.deepEqual(found, []);
+      });
+    });
+  }
+
+  test("the 404 page is served for a missing page, with working links", async () => {
+    await withPage({}, async (page) => {
+      const response = await page.goto(`${server.base}recover/no-such-guide/`);
+      assert.equal(response.status(), 404);
+      await follow(page, page.locator(".site-title"));
+      assert.equal(page.url(), server.base);
+    });
+  });
+});
+
+describe("screenshots", () => {
+  test("home, a guide, a question and an outcome at 360 and 1280 px, light and dark", async () => {
+    const dir = screenshotDir();
+    const all = [...walks.values()].flat();
+    const shots = {
+      home: server.base,
+      guide: `${server.base}recover/apologize/`,
+      question: trees[0].url,
+      outcome: all[0][all[0].length - 1].url,
+    };
+    for (const scheme of ["light", "dark"]) {
+      for (const width of [360, 1280]) {
+        await withPage({ colorScheme: scheme, viewport: { width, height: 900 } }, async (page) => {
+          for (const [name, url] of Object.entries(shots)) {
+            await page.goto(url);
+            await page.screenshot({ path: path.join(dir, `${name}-${width}-${scheme}.png`), fullPage: true });
+          }
+        });
+      }
+    }
+    console.log(`screenshots: ${dir}`);
+  });
+});
