@@ -46,4 +46,24 @@ fn the_example_site_builds_without_warnings_and_links_resolve_under_a_prefix() {
         home.contains("Spark Hire"),
         "the home page credits the source article"
     );
+
+    // The default theme's own CSS and JavaScript (not the search bundle)
+    // stay light for readers on a phone: under 30 KB gzipped in all.
+    let mut gzipped = 0;
+    for entry in std::fs::read_dir(out.path().join("mendbook")).unwrap() {
+        let path = entry.unwrap().path();
+        if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("css" | "js")
+        ) {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            std::io::Write::write_all(&mut gz, &std::fs::read(&path).unwrap()).unwrap();
+            gzipped += gz.finish().unwrap().len();
+        }
+    }
+    assert!(gzipped > 1000, "the theme's files were measured");
+    assert!(
+        gzipped < 30 * 1024,
+        "theme CSS and JS is {gzipped} bytes gzipped"
+    );
 }
