@@ -22,9 +22,17 @@ fn events(port: u16) -> Receiver<(String, Instant)> {
     .unwrap();
     let (tx, rx) = channel();
     std::thread::spawn(move || {
+        let mut event = String::new();
         for line in BufReader::new(s).lines().map_while(Result::ok) {
             if let Some(e) = line.strip_prefix("event: ") {
-                if tx.send((e.to_string(), Instant::now())).is_err() {
+                event = e.to_string();
+            } else if let Some(data) = line.strip_prefix("data:") {
+                // The search index follows in the background and reloads
+                // only the search page; that is not the edit's reload.
+                if event == "reload" && data.contains("/search/") && !data.contains(',') {
+                    continue;
+                }
+                if tx.send((event.clone(), Instant::now())).is_err() {
                     break;
                 }
             }

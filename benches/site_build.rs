@@ -100,7 +100,16 @@ fn main() {
             script.display()
         );
         println!("\n== {n} guides");
+        // The same content without the search index, since Hugo builds none.
+        let plain = dir.path().join("ours-no-search");
+        std::fs::create_dir_all(&plain).unwrap();
+        std::fs::write(
+            plain.join("book.toml"),
+            "[book]\ntitle = \"Bench\"\n[build]\ncontent-dir = \"../ours/content\"\nsearch = false\n",
+        )
+        .unwrap();
         let mut ours = Vec::new();
+        let mut plain_runs = Vec::new();
         let mut theirs = Vec::new();
         for run in 1..=3 {
             // A clean build each time, into a folder never used before: deleting
@@ -119,6 +128,20 @@ fn main() {
                 m.max_rss_kib as f64 / 1024.0
             );
             ours.push(m.wall);
+            let out = dir.path().join(format!("out-mendbook-no-search-{run}"));
+            let m = measure(
+                Command::new(&mendbook)
+                    .args(["build", "-q", "--out"])
+                    .arg(&out)
+                    .current_dir(&plain),
+            );
+            assert!(m.ok, "mendbook failed on the corpus without search");
+            println!(
+                "  without search: {:>8.0} ms  peak {:>6.1} MiB",
+                m.wall.as_secs_f64() * 1e3,
+                m.max_rss_kib as f64 / 1024.0
+            );
+            plain_runs.push(m.wall);
             if hugo.is_some() {
                 let out = dir.path().join(format!("out-hugo-{run}"));
                 let m = measure(
@@ -137,6 +160,18 @@ fn main() {
             }
         }
         let (a, b) = (median(ours), (!theirs.is_empty()).then(|| median(theirs)));
+        let c = median(plain_runs);
+        println!(
+            "median without search: {:.0} ms; the search index adds {:.0} ms",
+            c.as_secs_f64() * 1e3,
+            (a.as_secs_f64() - c.as_secs_f64()) * 1e3
+        );
+        if let Some(b) = b {
+            println!(
+                "without search, mendbook takes {:.2}x Hugo's time",
+                c.as_secs_f64() / b.as_secs_f64()
+            );
+        }
         match b {
             Some(b) => println!(
                 "median: mendbook {:.0} ms, hugo {:.0} ms, mendbook takes {:.2}x Hugo's time",

@@ -232,6 +232,11 @@ impl Printer {
                     );
                 }
                 Note::Warnings(w) => printer.diagnostics(&w),
+                Note::Indexed { pages, elapsed } => printer.info(format!(
+                    "search index: {pages} {} in {}",
+                    if pages == 1 { "page" } else { "pages" },
+                    format_duration(elapsed)
+                )),
             }
         })
     }

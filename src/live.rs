@@ -4,14 +4,15 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::config::{Config, Overrides};
 use crate::diagnostics::Diagnostic;
 use crate::pipeline::{self, Mode};
+use crate::search::{Background, Indexed};
 use crate::serve::{self, Live, LiveEvent, Problem};
-use crate::session::{Changes, Session};
+use crate::session::{BundleDiff, Changes, Session};
 use crate::watch::Watcher;
 
 /// Something worth telling the author.
@@ -36,6 +37,8 @@ pub enum Note {
     Failed(Vec<Diagnostic>),
     /// Warnings from a rebuild that succeeded.
     Warnings(Vec<Diagnostic>),
+    /// The search index was built again, in the background.
+    Indexed { pages: usize, elapsed: Duration },
 }
 
 pub type Reporter = Arc<dyn Fn(Note) + Send + Sync>;
@@ -144,6 +147,41 @@ fn publish(live: &Live, changes: &Changes) {
     let _ = live.events.send(LiveEvent::Reload(urls));
 }
 
+/// Puts a new search bundle into the server's memory. Unlike a rebuild it
+/// says nothing about problems: the overlay stays as it is.
+fn publish_bundle(live: &Live, changes: &Changes) {
+    if changes.files.is_empty() && changes.removed.is_empty() {
+        return;
+    }
+    {
+        let mut published = live.published.write().unwrap_or_else(|e| e.into_inner());
+        for (path, out) in &changes.files {
+            published.files.insert(path.clone(), out.clone());
+        }
+        for path in &changes.removed {
+            published.files.remove(path);
+        }
+    }
+    let search = live.url_of(crate::search::page_url().output_path().as_str());
+    let _ = live.events.send(LiveEvent::Reload(vec![search]));
+}
+
+/// Starts the background indexer; `apply` gets each new bundle's changes.
+fn start_search(report: &Reporter, mut apply: impl FnMut(&Changes) + Send + 'static) -> Background {
+    let report = report.clone();
+    let mut diff = BundleDiff::default();
+    Background::start(move |done: Indexed| match done.bundle {
+        Ok(bundle) => {
+            apply(&diff.changes(bundle, done.elapsed));
+            report(Note::Indexed {
+                pages: done.pages,
+                elapsed: done.elapsed,
+            });
+        }
+        Err(d) => report(Note::Failed(vec![d])),
+    })
+}
+
 fn start_watcher(config: &Config, poll: bool) -> Result<Watcher, Vec<Diagnostic>> {
     let deep = vec![config.content_dir.clone(), config.root.join("themes")];
     let shallow = vec![config.root.clone()];
@@ -213,16 +251,28 @@ pub fn serve(
 
     let live2 = live.clone();
     let report2 = report.clone();
+    let search = {
+        let live = live.clone();
+        start_search(&report, move |changes| publish_bundle(&live, changes))
+    };
+    if let Some(snapshot) = session.search_snapshot() {
+        search.submit(snapshot);
+    }
     std::thread::spawn(move || {
         while let Some(batch) = watcher.next_batch() {
             let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| session.is_input(p)).collect();
             if inputs.is_empty() {
                 continue;
             }
+            let mut reindex = false;
             session.apply(&inputs, &mut |changes| {
+                reindex |= changes.reindex;
                 publish(&live2, &changes);
                 report_changes(&report2, &inputs, &changes);
             });
+            if let Some(snapshot) = session.search_snapshot().filter(|_| reindex) {
+                search.submit(snapshot);
+            }
         }
     });
 
@@ -256,22 +306,49 @@ pub fn watch(
         }),
         Err(problems) => report(Note::Failed(problems)),
     }
+    // The loop and the search thread both write the build folder; one at a
+    // time, so the manifest stays whole.
+    let writing = Arc::new(Mutex::new(()));
+    let write = {
+        let (dir, writing, report) = (dir.clone(), writing.clone(), report.clone());
+        move |changes: &Changes| -> bool {
+            let _turn = writing.lock().unwrap_or_else(|e| e.into_inner());
+            match crate::output::write_changes(&dir, &changes.files, &changes.removed) {
+                Ok(_) => true,
+                Err(problems) => {
+                    report(Note::Failed(problems));
+                    false
+                }
+            }
+        }
+    };
+    let search = {
+        let write = write.clone();
+        start_search(&report, move |changes| {
+            write(changes);
+        })
+    };
+    // The first build wrote an index; this one teaches the search thread
+    // what is there, so later bundles replace it file by file.
+    if let Some(snapshot) = session.search_snapshot() {
+        search.submit(snapshot);
+    }
     while let Some(batch) = watcher.next_batch() {
         let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| session.is_input(p)).collect();
         if inputs.is_empty() {
             continue;
         }
+        let mut reindex = false;
         session.apply(&inputs, &mut |changes| {
-            if !changes.failed() {
-                if let Err(problems) =
-                    crate::output::write_changes(&dir, &changes.files, &changes.removed)
-                {
-                    report(Note::Failed(problems));
-                    return;
-                }
+            if !changes.failed() && !write(&changes) {
+                return;
             }
+            reindex |= changes.reindex;
             report_changes(&report, &inputs, &changes);
         });
+        if let Some(snapshot) = session.search_snapshot().filter(|_| reindex) {
+            search.submit(snapshot);
+        }
     }
     Ok(())
 }

@@ -8,8 +8,9 @@
 
 use std::borrow::Cow;
 use std::path::Component;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
 use crate::paths::{OutputPath, SitePath};
@@ -77,6 +78,62 @@ impl Indexer {
             Ok(Err(why)) => Err(failed(why)),
             Err(_) => Err(failed("pagefind stopped unexpectedly".into())),
         }
+    }
+}
+
+/// The pages to index, as a live preview holds them.
+pub struct Snapshot {
+    pub language: String,
+    pub pages: Vec<(SitePath, Arc<[u8]>)>,
+}
+
+/// What a background indexing run produced: the bundle (or why not), how
+/// many pages it covers and how long it took.
+pub struct Indexed {
+    pub bundle: Result<Vec<OutFile>, Diagnostic>,
+    pub pages: usize,
+    pub elapsed: Duration,
+}
+
+/// Builds search bundles on a thread of its own for `serve` and `watch`, so
+/// no edit waits for the index (a large site takes seconds to index).
+/// Snapshots sent while one is being indexed are coalesced: only the newest
+/// is indexed next.
+pub struct Background {
+    tx: mpsc::Sender<Snapshot>,
+}
+
+impl Background {
+    /// Starts the thread; `done` gets each finished run.
+    pub fn start(mut done: impl FnMut(Indexed) + Send + 'static) -> Background {
+        let (tx, rx) = mpsc::channel::<Snapshot>();
+        let _ = std::thread::Builder::new()
+            .name("mendbook-search-live".into())
+            .spawn(move || {
+                while let Ok(mut snapshot) = rx.recv() {
+                    while let Ok(newer) = rx.try_recv() {
+                        snapshot = newer;
+                    }
+                    let start = Instant::now();
+                    let indexer = Indexer::start(&snapshot.language);
+                    for (url, html) in &snapshot.pages {
+                        indexer.add(url, &String::from_utf8_lossy(html));
+                    }
+                    done(Indexed {
+                        bundle: indexer.finish(),
+                        pages: snapshot.pages.len(),
+                        elapsed: start.elapsed(),
+                    });
+                }
+            });
+        Background { tx }
+    }
+
+    /// Asks for the index of `snapshot`, replacing any still waiting.
+    pub fn submit(&self, snapshot: Snapshot) {
+        // A closed channel means the thread never started; search then
+        // stays as it was, which `serve` can live with.
+        let _ = self.tx.send(snapshot);
     }
 }
 

@@ -17,7 +17,7 @@ use crate::markdown::Highlighter;
 use crate::paths::SitePath;
 use crate::pipeline::{render_page_markdown, Loaded};
 use crate::render::{self, Content, Job, OutFile, Renderer};
-use crate::search::Indexer;
+use crate::search::Snapshot;
 use crate::site::{Page, PageId, PageKind};
 
 /// One output file, as a live preview holds it.
@@ -53,6 +53,8 @@ pub struct Changes {
     pub full: bool,
     /// More changes follow from the same batch (pages that list an edited guide).
     pub more_to_come: bool,
+    /// Pages search covers changed: the index needs building again.
+    pub reindex: bool,
 }
 
 impl Changes {
@@ -133,7 +135,6 @@ impl Session {
             loaded,
             outputs,
             highlighter,
-            searched,
             ..
         } = self;
         let Some(loaded) = loaded.as_mut() else {
@@ -175,39 +176,25 @@ impl Session {
 
         // The edited page goes out first: it is the one the author is
         // looking at. The pages that list it follow.
-        // Search is rebuilt last, and only when a page it covers changed.
-        let reindex = loaded.site.config.search && render::searched(&loaded.site, Job::Page(id));
-        let more = !dependents.is_empty() || reindex;
-        let language = loaded.site.config.language.clone();
+        // Search is re-indexed in the background, and only when a page it covers changed.
+        let reindex = render::searched(&loaded.site, Job::Page(id));
+        let more = !dependents.is_empty();
         match render_into(&renderer, &[Job::Page(id)]) {
-            Ok(r) => publish(diff_into(outputs, r.files, problems.clone(), start, more)),
+            Ok(r) => {
+                let mut changes = diff_into(outputs, r.files, problems.clone(), start, more);
+                changes.reindex = reindex && !changes.files.is_empty();
+                publish(changes)
+            }
             Err(errors) => {
                 publish(failure(errors, problems, start));
                 return true;
             }
         }
-        if !dependents.is_empty() {
+        if more {
             match render_into(&renderer, &dependents) {
-                Ok(r) => publish(diff_into(
-                    outputs,
-                    r.files,
-                    problems.clone(),
-                    start,
-                    reindex,
-                )),
-                Err(errors) => {
-                    publish(failure(errors, problems, start));
-                    return true;
-                }
+                Ok(r) => publish(diff_into(outputs, r.files, problems, start, false)),
+                Err(errors) => publish(failure(errors, problems, start)),
             }
-        }
-        if reindex {
-            publish(
-                match search_bundle(&language, |p| outputs.get(p), searched) {
-                    Ok(files) => replace_bundle(outputs, files, problems, start),
-                    Err(d) => failure(vec![d], problems, start),
-                },
-            );
         }
         true
     }
@@ -244,17 +231,8 @@ impl Session {
                         for f in renderer.generated_files() {
                             files.insert(f.path.as_str().to_string(), to_output(f));
                         }
-                        if loaded.site.config.search {
-                            match search_bundle(
-                                &loaded.site.config.language,
-                                |p| files.get(p),
-                                &searched,
-                            ) {
-                                Ok(bundle) => files.extend(bundle),
-                                Err(d) => problems.push(d),
-                            }
-                        }
                         self.searched = searched;
+                        result.reindex = loaded.site.config.search;
                         let removed: Vec<String> = self
                             .outputs
                             .keys()
@@ -280,6 +258,27 @@ impl Session {
         result.problems = problems;
         result.elapsed = start.elapsed();
         result
+    }
+
+    /// The pages search covers, as last published, for the background
+    /// indexer; none when search is off or nothing has built yet.
+    pub fn search_snapshot(&self) -> Option<Snapshot> {
+        let config = self.config()?;
+        if !config.search {
+            return None;
+        }
+        let pages = self
+            .searched
+            .iter()
+            .filter_map(|(path, url)| match self.outputs.get(path) {
+                Some(Output::Bytes(html)) => Some((url.clone(), html.clone())),
+                _ => None,
+            })
+            .collect();
+        Some(Snapshot {
+            language: config.language.clone(),
+            pages,
+        })
     }
 
     /// Whether a path is one of the site's inputs (book.toml, content, themes).
@@ -383,43 +382,37 @@ fn render_into(renderer: &Renderer, jobs: &[Job]) -> Result<RenderedFiles, Vec<D
     }
 }
 
-/// Indexes the pages search covers, as `file` finds them by output path.
-fn search_bundle<'a>(
-    language: &str,
-    file: impl Fn(&str) -> Option<&'a Output>,
-    searched: &BTreeMap<String, SitePath>,
-) -> Result<BTreeMap<String, Output>, Diagnostic> {
-    let indexer = Indexer::start(language);
-    for (path, url) in searched {
-        if let Some(Output::Bytes(html)) = file(path) {
-            indexer.add(url, &String::from_utf8_lossy(html));
-        }
-    }
-    Ok(indexer
-        .finish()?
-        .into_iter()
-        .map(|f| (f.path.as_str().to_string(), to_output(f)))
-        .collect())
+/// Turns each new search bundle into changes against the last one: the
+/// files that differ, and the old files it no longer has (pagefind names
+/// its fragments by their contents, so each edit replaces some).
+#[derive(Default)]
+pub struct BundleDiff {
+    last: HashMap<String, Output>,
 }
 
-/// Publishes a new search bundle: its changed files, and the old files it
-/// no longer has (fragments are named by their contents).
-fn replace_bundle(
-    outputs: &mut HashMap<String, Output>,
-    bundle: BTreeMap<String, Output>,
-    problems: Vec<Diagnostic>,
-    start: Instant,
-) -> Changes {
-    let prefix = format!("{}/", crate::search::BUNDLE_DIR);
-    let removed: Vec<String> = outputs
-        .keys()
-        .filter(|k| k.starts_with(&prefix) && !bundle.contains_key(*k))
-        .cloned()
-        .collect();
-    for path in &removed {
-        outputs.remove(path);
+impl BundleDiff {
+    pub fn changes(&mut self, bundle: Vec<OutFile>, elapsed: Duration) -> Changes {
+        let new: HashMap<String, Output> = bundle
+            .into_iter()
+            .map(|f| (f.path.as_str().to_string(), to_output(f)))
+            .collect();
+        let removed = self
+            .last
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect();
+        let files = new
+            .iter()
+            .filter(|(k, v)| !self.last.get(*k).is_some_and(|old| old.same_as(v)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        self.last = new;
+        Changes {
+            files,
+            removed,
+            elapsed,
+            ..Changes::default()
+        }
     }
-    let mut changes = diff_into(outputs, bundle, problems, start, false);
-    changes.removed = removed;
-    changes
 }

@@ -9,13 +9,33 @@ use common::{free_port, get, EventStream, Running, Site};
 
 const WAIT: Duration = Duration::from_secs(20);
 
+const BOOK: &str =
+    "[book]\ntitle = \"Live\"\n[site]\nbase-url = \"https://example.github.io/recovery/\"\n";
+
 fn site() -> Site {
+    // The search index is rebuilt in the background and sends its own
+    // reload; these tests follow other events, so it is off here and on in
+    // the search test.
+    let book = format!("{BOOK}[build]\nsearch = false\n");
+    site_with(&book)
+}
+
+fn site_with(book: &str) -> Site {
     Site::new(&[
-        ("book.toml", "[book]\ntitle = \"Live\"\n[site]\nbase-url = \"https://example.github.io/recovery/\"\n"),
+        ("book.toml", book),
         ("content/_index.md", "Home.\n"),
-        ("content/guides/a.md", "---\ntitle: Guide A\n---\n\nFirst version of A.\n"),
-        ("content/guides/b.md", "---\ntitle: Guide B\n---\n\nSee [A](a.md).\n"),
-        ("themes/default/static/mendbook/extra.css", "body { color: black }\n"),
+        (
+            "content/guides/a.md",
+            "---\ntitle: Guide A\n---\n\nFirst version of A.\n",
+        ),
+        (
+            "content/guides/b.md",
+            "---\ntitle: Guide B\n---\n\nSee [A](a.md).\n",
+        ),
+        (
+            "themes/default/static/mendbook/extra.css",
+            "body { color: black }\n",
+        ),
     ])
 }
 
@@ -95,8 +115,10 @@ fn an_edit_sends_a_reload_and_the_new_page() {
 
 #[test]
 fn the_search_index_follows_edits_after_the_page_itself() {
-    let site = site();
-    let (_running, port) = serve(&site);
+    let site = site_with(BOOK);
+    let (running, port) = serve(&site);
+    // The first index is built in the background, after the server is up.
+    running.wait_for_line("search index: 2 pages", WAIT);
     assert_eq!(body(port, "/recovery/search/").0, 200);
     let (status, before) = body(port, "/recovery/pagefind/pagefind-entry.json");
     assert_eq!(status, 200);
@@ -115,6 +137,45 @@ fn the_search_index_follows_edits_after_the_page_itself() {
     assert_eq!(then, "[\"/recovery/search/\"]", "then only the search page");
     let (_, after) = body(port, "/recovery/pagefind/pagefind-entry.json");
     assert_ne!(before, after, "a new index is served");
+    assert!(
+        !site.exists("public"),
+        "serve never writes the build folder"
+    );
+}
+
+#[test]
+fn watch_keeps_the_index_in_the_build_folder_current() {
+    let site = site_with(BOOK);
+    let running = Running::start(site.root(), &["watch"], "watching for changes");
+    let fragments = || {
+        std::fs::read_dir(site.path("public/pagefind/fragment"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let before = fragments();
+    assert_eq!(before.len(), 2, "one fragment per guide");
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nA version with new words to find.\n",
+    );
+    running.wait_for_line("search index: 2 pages", WAIT);
+    // The first background run repeats the first build's index; wait for
+    // the one that follows the edit.
+    let deadline = std::time::Instant::now() + WAIT;
+    while fragments() == before && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let after = fragments();
+    assert_eq!(after.len(), 2, "the old fragment is removed: {after:?}");
+    assert_ne!(after, before);
+    let manifest = site.read("public/.mendbook-manifest");
+    for name in &after {
+        assert!(
+            manifest.contains(&format!("pagefind/fragment/{}", name.to_string_lossy())),
+            "the manifest knows the new fragment"
+        );
+    }
 }
 
 #[test]
@@ -333,7 +394,10 @@ fn editor_saves_by_rename_are_seen_and_their_leftovers_ignored() {
 #[test]
 fn a_themes_folder_created_while_serving_is_watched() {
     let site = Site::new(&[
-        ("book.toml", "[book]\ntitle = \"Live\"\n"),
+        (
+            "book.toml",
+            "[book]\ntitle = \"Live\"\n[build]\nsearch = false\n",
+        ),
         ("content/a.md", "# A\n\nText.\n"),
     ]);
     let (_running, port) = serve(&site);
