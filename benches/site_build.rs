@@ -4,7 +4,10 @@
 //! It generates the shared corpus with `../shared/bench/gen_corpus.py` (or
 //! `$MENDBOOK_CORPUS_SCRIPT`), builds it with the release binary and, when
 //! `hugo` is installed, with Hugo, three runs each, and prints wall time and
-//! peak memory (max RSS) for every run plus the median ratio.
+//! peak memory (max RSS) for every run plus the median ratio. mendbook is
+//! also timed with `search = false`, and, when `$PAGEFIND_BIN` names
+//! pagefind's CLI (`npm install pagefind`), Hugo's output is indexed with it,
+//! so both sides are compared with and without a search index.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,6 +72,13 @@ fn main() {
         .expect("cargo build");
     assert!(status.success());
     let mendbook = manifest.join("target/release/mendbook");
+    // pagefind's CLI, for the peer of our search index: $PAGEFIND_BIN, or
+    // `npm install pagefind` gives node_modules/.bin/pagefind.
+    let pagefind = std::env::var_os("PAGEFIND_BIN").map(PathBuf::from);
+    match &pagefind {
+        Some(p) => println!("pagefind: {}", p.display()),
+        None => println!("pagefind: PAGEFIND_BIN not set, not timing Hugo + pagefind"),
+    }
     let hugo = Command::new("hugo")
         .arg("version")
         .output()
@@ -110,6 +120,7 @@ fn main() {
         .unwrap();
         let mut ours = Vec::new();
         let mut plain_runs = Vec::new();
+        let mut with_index = Vec::new();
         let mut theirs = Vec::new();
         for run in 1..=3 {
             // A clean build each time, into a folder never used before: deleting
@@ -157,6 +168,18 @@ fn main() {
                     m.max_rss_kib as f64 / 1024.0
                 );
                 theirs.push(m.wall);
+                // Hugo builds no search index; pagefind's own CLI, run on
+                // Hugo's output, is the peer of mendbook's built-in index.
+                if let Some(pagefind) = &pagefind {
+                    let p = measure(Command::new(pagefind).arg("--site").arg(&out));
+                    assert!(p.ok, "pagefind failed on Hugo's output");
+                    println!(
+                        "  + pagefind:     {:>8.0} ms  peak {:>6.1} MiB",
+                        p.wall.as_secs_f64() * 1e3,
+                        p.max_rss_kib as f64 / 1024.0
+                    );
+                    with_index.push(m.wall + p.wall);
+                }
             }
         }
         let (a, b) = (median(ours), (!theirs.is_empty()).then(|| median(theirs)));
@@ -170,6 +193,14 @@ fn main() {
             println!(
                 "without search, mendbook takes {:.2}x Hugo's time",
                 c.as_secs_f64() / b.as_secs_f64()
+            );
+        }
+        if !with_index.is_empty() {
+            let d = median(with_index);
+            println!(
+                "median hugo + pagefind {:.0} ms; with search, mendbook takes {:.2}x their time",
+                d.as_secs_f64() * 1e3,
+                a.as_secs_f64() / d.as_secs_f64()
             );
         }
         match b {
