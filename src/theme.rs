@@ -176,6 +176,28 @@ impl Theme {
     }
 }
 
+/// Tera reports some mistakes (an unknown filter, a missing parent template)
+/// without a position, but names the culprit in quotes. Points at the first
+/// place a template uses that name, trying the last-named first: in "'page.html'
+/// is inheriting from 'layout.html'" the mistake is where `layout.html` is written.
+fn locate_named<'a>(
+    sources: &'a BTreeMap<String, SourceFile>,
+    msg: &str,
+) -> Option<(&'a SourceFile, std::ops::Range<usize>)> {
+    let names: Vec<&str> = msg
+        .split(['`', '\''])
+        .skip(1)
+        .step_by(2)
+        .filter(|n| !n.is_empty() && !n.contains(char::is_whitespace))
+        .collect();
+    names.iter().rev().find_map(|name| {
+        sources.values().find_map(|file| {
+            let at = file.text.find(name)?;
+            Some((file, at..at + name.len()))
+        })
+    })
+}
+
 fn template_error(sources: &BTreeMap<String, SourceFile>, e: &tera::Error) -> Diagnostic {
     match e.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
@@ -206,7 +228,15 @@ fn template_error(sources: &BTreeMap<String, SourceFile>, e: &tera::Error) -> Di
                 msg.push_str(&format!(": {s}"));
                 source = s.source();
             }
-            Diagnostic::error(format!("template error: {msg}"))
+            // Some of Tera's messages carry their own multi-line excerpt;
+            // ours shows the line, so keep the first line only.
+            let first = msg.lines().next().unwrap_or_default();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let mut d = Diagnostic::error(format!("template error: {first}"));
+            if let Some((file, span)) = locate_named(sources, &msg) {
+                d = d.at(file, span);
+            }
+            d
         }
     }
 }
