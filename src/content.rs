@@ -331,7 +331,11 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
                 Err(e) => {
                     fm_broken = true;
                     let at = range.start + e.offset.unwrap_or(0);
-                    let mut d = Diagnostic::error(format!("invalid front matter: {}", e.message))
+                    // serde names our Rust type; authors know it as "fields".
+                    let message = e
+                        .message
+                        .replace("struct FrontMatter", "fields like `title: …`");
+                    let mut d = Diagnostic::error(format!("invalid front matter: {message}"))
                         .at(&file, at..at + 1);
                     if fm_text.lines().any(|l| l.starts_with('\t')) {
                         d = d.help("YAML does not allow tabs for indentation; use spaces");
@@ -390,12 +394,40 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
     };
 
     if let Some(slug) = &fm.slug {
-        if slugify(slug).is_empty() {
+        if slug.contains(['/', '\\']) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the slug `{slug}` must be one part of a URL, without `/`"
+                ))
+                .at(&file, key_span("slug"))
+                .help("the folder a guide is in gives the rest of its URL"),
+            );
+        } else if slugify(slug).is_empty() {
             diagnostics.push(
                 Diagnostic::error(format!("the slug `{slug}` has no letters or digits"))
                     .at(&file, key_span("slug")),
             );
         }
+    }
+
+    if fm
+        .extra
+        .as_ref()
+        .is_some_and(|e| !e.is_object() && !e.is_null())
+    {
+        diagnostics.push(
+            Diagnostic::error("`extra` must be a mapping of your own fields")
+                .at(&file, key_span("extra"))
+                .help("for example `extra: { audience: managers }`"),
+        );
+    }
+    if fm_range.is_some() && src.stem() != "_index" && text[body_start..].trim().is_empty() {
+        let end = text.len();
+        diagnostics.push(
+            Diagnostic::error("this guide has nothing after its front matter")
+                .at(&file, end.saturating_sub(1)..end)
+                .help("write the guide below the closing `---`"),
+        );
     }
 
     Parsed {
@@ -919,7 +951,7 @@ mod tests {
 
     #[test]
     fn unknown_field_points_at_its_line() {
-        let p = parse("---\ntitle: x\ntitel: y\n---\n");
+        let p = parse("---\ntitle: x\ntitel: y\n---\nText.\n");
         assert_eq!(p.diagnostics.len(), 1);
         assert_eq!(p.diagnostics[0].position().unwrap(), "content/a.md:3:1");
         assert_eq!(

@@ -16,13 +16,35 @@ impl YamlError {
     fn from_serde(e: serde_yaml::Error) -> Self {
         let offset = e.location().map(|l| l.index());
         let text = e.to_string();
-        // serde_yaml appends " at line L column C"; the diagnostic shows that itself.
-        let message = match text.rfind(" at line ") {
-            Some(i) if text[i..].contains(" column ") => text[..i].to_string(),
-            _ => text,
-        };
-        YamlError { message, offset }
+        // serde_yaml writes " at line L column C" into its messages, counted
+        // from the start of the YAML (not the file); the diagnostic shows
+        // the real position itself.
+        YamlError {
+            message: without_positions(&text),
+            offset,
+        }
     }
+}
+
+/// `text` without any " at line L column C".
+fn without_positions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let n = digits(after);
+        match after[n..].strip_prefix(" column ") {
+            Some(col) if n > 0 && digits(col) > 0 => rest = &col[digits(col)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Deserializes `text` into `T`, and returns the keys `T` does not know

@@ -78,8 +78,11 @@ fn broken_links_and_anchors_point_at_the_line() {
 #[test]
 fn all_errors_of_a_run_are_reported_together() {
     let site = Site::new(&[
-        ("content/a.md", "---\ntitle: A\ndate: 2026-13-01\n---\n"),
-        ("content/b.md", "---\ntitle: [unclosed\n---\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\ndate: 2026-13-01\n---\nText.\n",
+        ),
+        ("content/b.md", "---\ntitle: [unclosed\n---\nText.\n"),
         ("content/c.md", "---\ntitle: C\n---\n[x](nowhere.md)\n"),
         ("content/d.md", "---\ntitle: D\n"),
     ]);
