@@ -71,11 +71,27 @@ pub fn normalise_text(text: &str) -> String {
     }
 }
 
+/// The largest text file mendbook reads: far beyond any guide.
+pub const MAX_TEXT_BYTES: u64 = 10_000_000;
+
 /// Reads a text file, with a diagnostic pointing at the first bad byte if it
 /// is not UTF-8.
 pub fn read_text(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(disk)
-        .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", shown.display())))?;
+    let cannot =
+        |e: std::io::Error| Diagnostic::error(format!("cannot read {}: {e}", shown.display()));
+    // A text file this big is a mistake (a pasted export, a log), and would
+    // cost the build seconds and hundreds of megabytes; say so instead.
+    let size = std::fs::metadata(disk).map_err(cannot)?.len();
+    if size > MAX_TEXT_BYTES {
+        return Err(Diagnostic::error(format!(
+            "{} is {:.1} MB; mendbook reads markdown, YAML and templates up to {} MB",
+            shown.display(),
+            size as f64 / 1e6,
+            MAX_TEXT_BYTES / 1_000_000
+        ))
+        .help("split it into several guides"));
+    }
+    let bytes = std::fs::read(disk).map_err(cannot)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(shown, normalise_text(&text))),
         Err(e) => {

@@ -115,3 +115,81 @@ fn every_bad_input_fails_clearly_and_changes_nothing() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Inputs that cannot live in the fixtures folder: generated, huge, or links.
+fn fails_cleanly(site: &Site, expect: &[&str]) {
+    site.write("public/index.html", "<p>the last good build</p>\n");
+    let before = everything(site);
+    let run = site.build();
+    run.fails_with(1);
+    for e in expect {
+        run.stderr_has(e);
+    }
+    assert!(!run.stderr.contains("panicked"), "{}", run.all());
+    assert!(everything(site) == before, "nothing changed");
+}
+
+#[test]
+fn a_symlink_loop_is_reported_not_followed() {
+    let site = Site::new(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);
+    std::os::unix::fs::symlink("../content", site.path("content/loop")).unwrap();
+    fails_cleanly(&site, &["content/loop: a symbolic link loops back"]);
+}
+
+#[test]
+fn an_unreadable_file_is_named() {
+    // A link to nothing: unreadable even for root, who can read any file.
+    let site = Site::new(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);
+    std::os::unix::fs::symlink("nowhere.md", site.path("content/b.md")).unwrap();
+    fails_cleanly(&site, &["content/b.md", "No such file"]);
+}
+
+#[test]
+fn a_50_mb_guide_is_refused_before_it_is_read() {
+    let site = Site::new(&[]);
+    let line = "Recovering from a mistake takes honesty and a plan. ".repeat(20) + "\n\n";
+    let mut text = String::from("---\ntitle: Big\n---\n");
+    while text.len() < 50 * 1024 * 1024 {
+        text.push_str(&line);
+    }
+    site.write("content/big.md", &text);
+    fails_cleanly(
+        &site,
+        &["content/big.md is 52.4 MB; mendbook reads markdown, YAML and templates up to 10 MB"],
+    );
+}
+
+#[test]
+fn an_alias_bomb_and_deep_nesting_stop_with_a_clear_error() {
+    let mut bomb = String::from(
+        "---\ntitle: A\nextra:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    let mut prev = 'a';
+    for n in "bcdefghi".chars() {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        bomb.push_str(&format!("  {n}: &{n} [{refs}]\n"));
+        prev = n;
+    }
+    bomb.push_str("---\nText.\n");
+    let deep = format!(
+        "---\ntitle: D\nextra: {}{}\n---\nText.\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let tree_bomb = bomb
+        .replace("---\ntitle: A\nextra:\n", "title: T\nextra:\n")
+        .replace("---\nText.\n", "nodes: {}\n");
+    let site = Site::new(&[
+        ("content/bomb.md", &bomb),
+        ("content/deep.md", &deep),
+        ("content/bomb.yaml", &tree_bomb),
+    ]);
+    fails_cleanly(
+        &site,
+        &[
+            "content/bomb.md:2:1: invalid front matter: repetition limit exceeded",
+            "content/deep.md:3:135: invalid front matter: recursion limit exceeded",
+            "content/bomb.yaml:",
+        ],
+    );
+}
