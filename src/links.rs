@@ -205,19 +205,33 @@ impl LinkResolver for PageLinks<'_> {
         if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
             return None;
         }
-        let (path, anchor) = dest.split_once('#').unwrap_or((dest, ""));
-        // A query string means the author wants a URL, not a source file.
-        if path.contains('?') {
-            return None;
-        }
+        let (before_anchor, anchor) = dest.split_once('#').unwrap_or((dest, ""));
+        // A query (`/search/?q=apology`) rides along; the path before it is
+        // checked and made relative like any other, so it cannot lead off
+        // the site (a root-absolute `/x?y` would leave a site under a prefix).
+        let (path, query) = before_anchor.split_once('?').unwrap_or((before_anchor, ""));
         if path.is_empty() {
             if let Some(id) = self.from_page {
                 self.check_anchor(id, anchor, &span);
             }
             return None;
         }
-        let (url, _, anchor) = self.target(dest, span)?;
-        Some(self.href(&url, &anchor))
+        let dest = if anchor.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}#{anchor}")
+        };
+        let (url, _, anchor) = self.target(&dest, span)?;
+        let mut href = self.href(&url, "");
+        if !query.is_empty() || before_anchor.ends_with('?') {
+            href.push('?');
+            href.push_str(query);
+        }
+        if !anchor.is_empty() {
+            href.push('#');
+            href.push_str(&anchor);
+        }
+        Some(href)
     }
 
     fn embed_tree(&self, path: &str, span: Range<usize>) -> Option<String> {
@@ -353,5 +367,104 @@ mod tests {
         let from = SourcePath::new("recover/apologize.md");
         assert_eq!(relative_source(&from, "recover/move-on.md"), "move-on.md");
         assert_eq!(relative_source(&from, "prevent/a.md"), "../prevent/a.md");
+    }
+
+    mod properties {
+        use super::*;
+        use crate::config::{Config, Overrides};
+        use crate::markdown::{render, Highlighter};
+        use proptest::prelude::*;
+
+        /// A small site on disk, loaded as the build loads it.
+        fn site() -> (tempfile::TempDir, Site) {
+            let dir = tempfile::tempdir().unwrap();
+            let write = |rel: &str, text: &str| {
+                let p = dir.path().join(rel);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            };
+            write("content/a.md", "---\ntitle: A\n---\n\n## Top\n\nText.\n");
+            write("content/sub/b.md", "---\ntitle: B\n---\n\nText.\n");
+            write("content/sub/deep/c.md", "---\ntitle: C\n---\n\nText.\n");
+            write("content/img.png", "png");
+            let config =
+                Config::parse(dir.path(), "[book]\ntitle = \"T\"\n", &Overrides::default())
+                    .unwrap();
+            let (site, problems) = crate::content::load(config);
+            assert!(problems.is_empty(), "{problems:?}");
+            (dir, site)
+        }
+
+        /// Where a relative href lands from `dir` (a page URL's folder), or
+        /// `None` when it climbs above the site root.
+        fn lands(dir: &str, href: &str) -> Option<()> {
+            let mut depth = dir.split('/').filter(|s| !s.is_empty()).count();
+            for seg in href.split(['?', '#']).next().unwrap_or("").split('/') {
+                match seg {
+                    ".." => depth = depth.checked_sub(1)?,
+                    "" | "." => {}
+                    _ => depth += 1,
+                }
+            }
+            Some(())
+        }
+
+        fn destination() -> impl Strategy<Value = String> {
+            let part = prop_oneof![
+                Just("..".to_string()),
+                Just(".".to_string()),
+                Just("a.md".to_string()),
+                Just("sub".to_string()),
+                Just("b.md".to_string()),
+                Just("deep".to_string()),
+                Just("c.md".to_string()),
+                Just("img.png".to_string()),
+                Just("".to_string()),
+                Just("%2e%2e".to_string()),
+                "[a-z.%#?]{1,6}",
+            ];
+            prop_oneof![
+                prop::collection::vec(part, 1..7).prop_map(|p| p.join("/")),
+                any::<String>(),
+            ]
+            .prop_map(|d| d.replace(['<', '>', '\n', '\r', '\\'], ""))
+        }
+
+        proptest! {
+            // Each case loads a small site from disk, so fewer cases.
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Whatever an author links to, a link the rewriter accepts (no
+            /// error reported) never points above the site's root.
+            #[test]
+            fn accepted_links_stay_inside_the_site(dest in destination()) {
+                let (_dir, site) = site();
+                let id = (0..site.pages.len())
+                    .find(|&i| site.pages[i].src.as_str() == "sub/b.md")
+                    .unwrap();
+                let page = &site.pages[id];
+                let text = format!("[x](<{dest}>) ![y](<{dest}>)\n");
+                let file = SourceFile::new("content/sub/b.md", text.clone());
+                let links = PageLinks::new(&site, &page.src, &page.url, Some(id), &file, 0);
+                let html = render(&text, &links, &Highlighter::new()).html;
+                if links.errors.borrow().is_empty() {
+                    for piece in html.split(['"']).collect::<Vec<_>>().windows(2) {
+                        if !(piece[0].ends_with("href=") || piece[0].ends_with("src=")) {
+                            continue;
+                        }
+                        let href = piece[1];
+                        // Links to other sites (`https:`, `mailto:`, `//host`) pass through.
+                        if has_scheme(href) || href.starts_with("//") || href.starts_with('#') || href.is_empty() {
+                            continue;
+                        }
+                        prop_assert!(!href.starts_with('/'), "{dest:?} became the absolute {href:?}");
+                        prop_assert!(
+                            lands(page.url.as_str(), href).is_some(),
+                            "{dest:?} became {href:?}, which leaves the site"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
