@@ -226,7 +226,10 @@ pub fn slugify(text: &str) -> String {
                 out.push('-');
             }
             pending_hyphen = false;
-            out.extend(c.to_lowercase());
+            // Some lowercase forms carry a combining mark (`İ` -> `i̇`),
+            // which is not alphanumeric; keeping it would make the slug of
+            // a slug differ from the slug.
+            out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
         } else if c == '\'' || c == '’' {
             // "don't" -> "dont", as people expect in URLs
         } else {
@@ -287,5 +290,82 @@ mod tests {
         assert_eq!(slugify("  Café  au lait "), "café-au-lait");
         assert_eq!(slugify("My File 2"), "my-file-2");
         assert_eq!(slugify(&slugify("A -- b")), slugify("A -- b"));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn segment() -> impl Strategy<Value = String> {
+            "[a-z0-9-]{1,8}"
+        }
+
+        fn site_path() -> impl Strategy<Value = SitePath> {
+            (
+                prop::collection::vec(segment(), 0..5),
+                any::<bool>(),
+                segment(),
+            )
+                .prop_map(|(dirs, is_file, name)| {
+                    if is_file {
+                        let mut p = dirs.join("/");
+                        if !p.is_empty() {
+                            p.push('/');
+                        }
+                        SitePath::file(format!("{p}{name}.png"))
+                    } else {
+                        SitePath::page(dirs.iter().map(String::as_str))
+                    }
+                })
+        }
+
+        /// Resolves a relative link the way a browser does, from `from`'s
+        /// folder; `None` when it climbs above the site root.
+        fn resolve(from: &SitePath, link: &str) -> Option<String> {
+            let dir = if from.is_page() {
+                from.as_str()
+            } else {
+                from.as_str().rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+            };
+            let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+            let ends_with_slash = link.ends_with('/');
+            for seg in link.split('/') {
+                match seg {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop()?;
+                    }
+                    s => parts.push(s),
+                }
+            }
+            let mut out = parts.join("/");
+            if ends_with_slash && !out.is_empty() {
+                out.push('/');
+            }
+            Some(out)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn slugs_are_url_safe_and_idempotent(text in any::<String>()) {
+                let slug = slugify(&text);
+                prop_assert_eq!(slugify(&slug), slug.clone());
+                prop_assert!(!slug.starts_with('-') && !slug.ends_with('-'));
+                prop_assert!(!slug.contains("--"));
+                prop_assert!(slug.chars().all(|c| c == '-' || c.is_alphanumeric()), "{:?}", slug);
+            }
+
+            #[test]
+            fn relative_links_lead_to_their_target_and_never_leave_the_site(
+                from in site_path(),
+                to in site_path(),
+            ) {
+                let link = from.relative_to(&to);
+                let landed = resolve(&from, &link);
+                prop_assert_eq!(landed.as_deref(), Some(to.as_str()), "{} -> {}: {}", from, to, link);
+            }
+        }
     }
 }
