@@ -993,4 +993,78 @@ mod tests {
         assert_eq!(alias_url("/old/path").as_str(), "old/path/");
         assert_eq!(alias_url("old.html").as_str(), "old.html");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Any text at all: no panic, and every diagnostic points inside the file.
+            #[test]
+            fn the_splitter_never_panics(text in any::<String>()) {
+                let p = parse(&text);
+                prop_assert!(p.body_start <= p.file.text.len());
+                for d in &p.diagnostics {
+                    if let Some(at) = &d.location {
+                        prop_assert!(at.1.end <= p.file.text.len() + 1, "{:?}", d);
+                    }
+                }
+            }
+
+            /// Text shaped like front matter, with odd line endings, a BOM
+            /// and stray dashes: still no panic.
+            #[test]
+            fn front_matter_shaped_text_never_panics(
+                bom in any::<bool>(),
+                lines in prop::collection::vec(
+                    prop_oneof![
+                        Just("---".to_string()),
+                        Just("title: A".to_string()),
+                        Just("tags: [a, b".to_string()),
+                        Just("\tdate: 2026-01-01".to_string()),
+                        "[a-z]{1,6}: [ -~]{0,12}",
+                        "[ -~]{0,20}",
+                    ],
+                    0..12,
+                ),
+                ending in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+            ) {
+                let mut text = if bom { "\u{feff}".to_string() } else { String::new() };
+                text.push_str(&lines.join(ending));
+                let p = parse(&text);
+                prop_assert!(p.body_start <= p.file.text.len());
+            }
+
+            /// A well-formed page round-trips: its title and its body come back.
+            #[test]
+            fn a_well_formed_page_round_trips(
+                title in "[A-Za-z][A-Za-z0-9 ,.!?-]{0,40}",
+                body in "[A-Za-z0-9 .,\n]{1,200}",
+                crlf in any::<bool>(),
+            ) {
+                prop_assume!(!body.trim().is_empty());
+                let title = title.trim().to_string();
+                prop_assume!(!title.is_empty());
+                let mut text = format!("---\ntitle: \"{title}\"\n---\n{body}");
+                if crlf {
+                    text = text.replace('\n', "\r\n");
+                }
+                let p = parse(&text);
+                prop_assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+                prop_assert_eq!(&p.title, &title);
+                prop_assert_eq!(&p.file.text[p.body_start..], body.as_str());
+            }
+        }
+    }
+}
+
+/// Reads one markdown page as the build does, for the fuzz targets: its
+/// title, where the body starts, and its problems.
+#[doc(hidden)]
+pub fn parse_for_fuzzing(text: &str) -> (String, usize, Vec<Diagnostic>) {
+    let file = SourceFile::new("content/a.md", normalise_text(text));
+    let p = parse_markdown_source(SourcePath::new("a.md"), file);
+    (p.title, p.body_start, p.diagnostics)
 }

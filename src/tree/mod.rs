@@ -192,4 +192,91 @@ mod tests {
         assert!(!super::valid_id("a_b"));
         assert!(!super::valid_id(&"a".repeat(65)));
     }
+
+    mod properties {
+        use crate::diagnostics::{Diagnostic, SourceFile};
+        use proptest::prelude::*;
+
+        /// Parses and validates `yaml` as the build does; returns the step
+        /// pages' URLs when the tree is valid.
+        fn check(yaml: &str) -> Option<Vec<String>> {
+            let file = SourceFile::new("content/t.yaml", yaml);
+            let (tree, found) = crate::tree::parse::parse(&file);
+            let tree = tree?;
+            if found.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            let found = crate::tree::validate::check_structure(&tree, &file);
+            if found.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            let (steps, found) = crate::tree::validate::check_paths(&tree, &file);
+            if found.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            Some(steps?.iter().map(|s| s.rel_url()).collect())
+        }
+
+        /// A small random flow: questions, info pages and outcomes whose
+        /// links point anywhere, itself and missing nodes included.
+        fn flow() -> impl Strategy<Value = String> {
+            let node = (0..3u8, prop::collection::vec(0..8usize, 1..4));
+            prop::collection::vec(node, 1..8).prop_map(|nodes| {
+                let n = nodes.len();
+                let mut yaml = String::from("title: T\nnodes:\n");
+                for (i, (kind, links)) in nodes.iter().enumerate() {
+                    // Links beyond the last node name a node that does not exist.
+                    let target = |l: usize| if l < n + 1 { format!("n{l}") } else { "zz".into() };
+                    match kind {
+                        0 => {
+                            yaml.push_str(&format!("  n{i}:\n    type: question\n    text: Q{i}?\n    options:\n"));
+                            for (j, l) in links.iter().enumerate() {
+                                yaml.push_str(&format!("      - {{ id: o{j}, label: \"L{j} <b>&</b> *x*\", next: {} }}\n", target(*l)));
+                            }
+                        }
+                        1 => yaml.push_str(&format!("  n{i}: {{ type: info, title: I{i}, next: {} }}\n", target(links[0]))),
+                        _ => yaml.push_str(&format!("  n{i}: {{ type: outcome, title: O{i}, body: done }}\n")),
+                    }
+                }
+                yaml
+            })
+        }
+
+        /// The property below means little unless some random flows are valid.
+        #[test]
+        fn the_generator_makes_valid_flows_too() {
+            use proptest::strategy::ValueTree;
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            let valid = (0..300)
+                .filter(|_| check(&flow().new_tree(&mut runner).unwrap().current()).is_some())
+                .count();
+            assert!(valid >= 10, "only {valid} of 300 random flows are valid");
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_text_never_panics_the_parser(text in any::<String>()) {
+                check(&text);
+            }
+
+            #[test]
+            fn random_flows_never_panic_and_valid_ones_unfold_to_unique_urls(yaml in flow()) {
+                if let Some(urls) = check(&yaml) {
+                    let mut unique = urls.clone();
+                    unique.sort();
+                    unique.dedup();
+                    prop_assert_eq!(unique.len(), urls.len(), "{}", yaml);
+                    prop_assert_eq!(urls.first().map(String::as_str), Some(""));
+                    for url in &urls {
+                        prop_assert!(
+                            url.split('/').all(|s| s.is_empty() || crate::tree::valid_id(s)),
+                            "{}", url
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
