@@ -107,3 +107,87 @@ fn leftover_temporary_files_from_a_killed_build_are_cleared() {
     site.build_ok();
     assert!(!site.exists("public/a/.index.html.999.mendbook-tmp"));
 }
+
+/// Every `.html` file under `dir`, with its text.
+fn pages(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_build_killed_while_writing_leaves_only_whole_files() {
+    // Enough guides that the write phase takes a while to catch.
+    let mut files = vec![(
+        "book.toml".to_string(),
+        "[book]\ntitle = \"Kill\"\n[build]\nsearch = false\n".to_string(),
+    )];
+    for i in 0..3000 {
+        files.push((
+            format!("content/g{i:04}.md"),
+            format!("---\ntitle: Guide {i}\n---\n\nFirst version of guide {i}.\n"),
+        ));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let site = Site::new(&borrowed);
+    site.build_ok();
+    let before = pages(&site.path("public"));
+    for i in 0..3000 {
+        site.write(
+            &format!("content/g{i:04}.md"),
+            &format!("---\ntitle: Guide {i}\n---\n\nSecond version of guide {i}.\n"),
+        );
+    }
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mendbook"))
+        .args(["build", "-q"])
+        .current_dir(site.root())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as its temporary files show up: mid-write.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut caught = false;
+    while std::time::Instant::now() < deadline {
+        let staging = walkdir::WalkDir::new(site.path("public"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().ends_with(".mendbook-tmp"));
+        if staging {
+            caught = true;
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        caught,
+        "the build finished before it could be killed mid-write"
+    );
+
+    // Every page is the old one or the new one, whole; none is cut short.
+    let after = pages(&site.path("public"));
+    assert_eq!(after.len(), before.len(), "no page went missing");
+    for (path, text) in &after {
+        let whole_new = text.contains("Second version") && text.trim_end().ends_with("</html>");
+        assert!(
+            Some(text) == before.get(path) || whole_new,
+            "{path} is neither the old page nor a whole new one"
+        );
+    }
+    // The next build finishes the job and sweeps up.
+    site.build_ok();
+    let last = pages(&site.path("public"));
+    assert!(last.values().all(|t| !t.contains("First version of guide")));
+}
