@@ -934,6 +934,15 @@ pub fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)> {
     Some((page, parsed.diagnostics))
 }
 
+/// Reads one markdown page as the build does, for the fuzz targets: its
+/// title, where the body starts, and its problems.
+#[doc(hidden)]
+pub fn parse_for_fuzzing(text: &str) -> (String, usize, Vec<Diagnostic>) {
+    let file = SourceFile::new("content/a.md", normalise_text(text));
+    let p = parse_markdown_source(SourcePath::new("a.md"), file);
+    (p.title, p.body_start, p.diagnostics)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1058,13 +1067,4 @@ mod tests {
             }
         }
     }
-}
-
-/// Reads one markdown page as the build does, for the fuzz targets: its
-/// title, where the body starts, and its problems.
-#[doc(hidden)]
-pub fn parse_for_fuzzing(text: &str) -> (String, usize, Vec<Diagnostic>) {
-    let file = SourceFile::new("content/a.md", normalise_text(text));
-    let p = parse_markdown_source(SourcePath::new("a.md"), file);
-    (p.title, p.body_start, p.diagnostics)
 }
