@@ -166,10 +166,14 @@ fn publish_bundle(live: &Live, changes: &Changes) {
     let _ = live.events.send(LiveEvent::Reload(vec![search]));
 }
 
-/// Starts the background indexer; `apply` gets each new bundle's changes.
-fn start_search(report: &Reporter, mut apply: impl FnMut(&Changes) + Send + 'static) -> Background {
+/// Starts the background indexer; `apply` gets each new bundle's changes
+/// against `diff`'s last one.
+fn start_search(
+    report: &Reporter,
+    mut diff: BundleDiff,
+    mut apply: impl FnMut(&Changes) + Send + 'static,
+) -> Background {
     let report = report.clone();
-    let mut diff = BundleDiff::default();
     Background::start(move |done: Indexed| match done.bundle {
         Ok(bundle) => {
             apply(&diff.changes(bundle, done.elapsed));
@@ -180,6 +184,31 @@ fn start_search(report: &Reporter, mut apply: impl FnMut(&Changes) + Send + 'sta
         }
         Err(d) => report(Note::Failed(vec![d])),
     })
+}
+
+/// The loop `serve` and `watch` share: each batch of changed inputs is
+/// applied to the session, every resulting change handed to `publish`, and
+/// the search index asked for again when a page it covers changed.
+fn follow_changes(
+    mut watcher: Watcher,
+    mut session: Session,
+    search: Background,
+    mut publish: impl FnMut(&[PathBuf], &Changes),
+) {
+    while let Some(batch) = watcher.next_batch() {
+        let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| session.is_input(p)).collect();
+        if inputs.is_empty() {
+            continue;
+        }
+        let mut reindex = false;
+        session.apply(&inputs, &mut |changes| {
+            reindex |= changes.reindex;
+            publish(&inputs, &changes);
+        });
+        if let Some(snapshot) = session.search_snapshot().filter(|_| reindex) {
+            search.submit(snapshot);
+        }
+    }
 }
 
 fn start_watcher(config: &Config, poll: bool) -> Result<Watcher, Vec<Diagnostic>> {
@@ -200,7 +229,7 @@ pub fn serve(
     options: ServeOptions,
     report: Reporter,
 ) -> Result<(), Vec<Diagnostic>> {
-    let (mut session, first) = Session::open(root, overrides);
+    let (session, first) = Session::open(root, overrides);
     let Some(config) = session.config().cloned() else {
         return Err(first.problems);
     };
@@ -240,7 +269,7 @@ pub fn serve(
     };
     let url = format!("http://{host}:{port}{prefix}");
 
-    let mut watcher = start_watcher(&config, options.poll)?;
+    let watcher = start_watcher(&config, options.poll)?;
     report(Note::Serving {
         url: url.clone(),
         polling: watcher.polling,
@@ -249,31 +278,22 @@ pub fn serve(
         open_browser(&url);
     }
 
-    let live2 = live.clone();
-    let report2 = report.clone();
     let search = {
         let live = live.clone();
-        start_search(&report, move |changes| publish_bundle(&live, changes))
+        start_search(&report, BundleDiff::default(), move |changes| {
+            publish_bundle(&live, changes)
+        })
     };
+    // serve starts without an index; it follows in the background.
     if let Some(snapshot) = session.search_snapshot() {
         search.submit(snapshot);
     }
+    let (live2, report2) = (live.clone(), report.clone());
     std::thread::spawn(move || {
-        while let Some(batch) = watcher.next_batch() {
-            let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| session.is_input(p)).collect();
-            if inputs.is_empty() {
-                continue;
-            }
-            let mut reindex = false;
-            session.apply(&inputs, &mut |changes| {
-                reindex |= changes.reindex;
-                publish(&live2, &changes);
-                report_changes(&report2, &inputs, &changes);
-            });
-            if let Some(snapshot) = session.search_snapshot().filter(|_| reindex) {
-                search.submit(snapshot);
-            }
-        }
+        follow_changes(watcher, session, search, |inputs, changes| {
+            publish(&live2, changes);
+            report_changes(&report2, inputs, changes);
+        })
     });
 
     let shutdown = async {
@@ -295,9 +315,9 @@ pub fn watch(
     crate::output::check_build_dir(&config).map_err(|d| vec![d])?;
     let dir = config.build_dir.clone();
     let first = pipeline::build(config.clone(), Mode::Build);
-    let (mut session, _) = Session::open(root, overrides);
+    let (session, _) = Session::open(root, overrides);
     // Watch before saying so, so that no change made after the message is missed.
-    let mut watcher = start_watcher(&config, poll)?;
+    let watcher = start_watcher(&config, poll)?;
     match first {
         Ok(r) => report(Note::Watching {
             pages: r.pages,
@@ -308,9 +328,9 @@ pub fn watch(
     }
     // The loop and the search thread both write the build folder; one at a
     // time, so the manifest stays whole.
-    let writing = Arc::new(Mutex::new(()));
     let write = {
-        let (dir, writing, report) = (dir.clone(), writing.clone(), report.clone());
+        let (dir, report) = (dir.clone(), report.clone());
+        let writing = Arc::new(Mutex::new(()));
         move |changes: &Changes| -> bool {
             let _turn = writing.lock().unwrap_or_else(|e| e.into_inner());
             match crate::output::write_changes(&dir, &changes.files, &changes.removed) {
@@ -322,34 +342,23 @@ pub fn watch(
             }
         }
     };
+    // The first build wrote an index, which the manifest lists; later
+    // bundles replace it file by file.
     let search = {
         let write = write.clone();
-        start_search(&report, move |changes| {
+        let written = BundleDiff::knowing(crate::output::written_under(
+            &dir,
+            &format!("{}/", crate::search::BUNDLE_DIR),
+        ));
+        start_search(&report, written, move |changes| {
             write(changes);
         })
     };
-    // The first build wrote an index; this one teaches the search thread
-    // what is there, so later bundles replace it file by file.
-    if let Some(snapshot) = session.search_snapshot() {
-        search.submit(snapshot);
-    }
-    while let Some(batch) = watcher.next_batch() {
-        let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| session.is_input(p)).collect();
-        if inputs.is_empty() {
-            continue;
+    follow_changes(watcher, session, search, |inputs, changes| {
+        if changes.failed() || write(changes) {
+            report_changes(&report, inputs, changes);
         }
-        let mut reindex = false;
-        session.apply(&inputs, &mut |changes| {
-            if !changes.failed() && !write(&changes) {
-                return;
-            }
-            reindex |= changes.reindex;
-            report_changes(&report, &inputs, &changes);
-        });
-        if let Some(snapshot) = session.search_snapshot().filter(|_| reindex) {
-            search.submit(snapshot);
-        }
-    }
+    });
     Ok(())
 }
 

@@ -87,7 +87,8 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
-fn hash(bytes: &[u8]) -> u64 {
+/// The fingerprint the manifest records for a file's bytes.
+pub fn hash(bytes: &[u8]) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     h.write(bytes);
     h.finish()
@@ -297,6 +298,14 @@ impl Writer {
             removed,
         })
     }
+}
+
+/// The files of the last build whose path starts with `prefix`, with their
+/// (hash, size) as the manifest records them.
+pub fn written_under(dir: &Path, prefix: &str) -> HashMap<String, (u64, u64)> {
+    let mut entries = read_manifest(dir);
+    entries.retain(|path, _| path.starts_with(prefix));
+    entries
 }
 
 /// The last build's manifest: output path -> (hash, size).

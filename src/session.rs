@@ -384,28 +384,41 @@ fn render_into(renderer: &Renderer, jobs: &[Job]) -> Result<RenderedFiles, Vec<D
 
 /// Turns each new search bundle into changes against the last one: the
 /// files that differ, and the old files it no longer has (pagefind names
-/// its fragments by their contents, so each edit replaces some).
+/// its fragments by their contents, so each edit replaces some). Files are
+/// compared by the fingerprint the build manifest uses, so a bundle already
+/// in the build folder can be the starting point.
 #[derive(Default)]
 pub struct BundleDiff {
-    last: HashMap<String, Output>,
+    /// Output path -> (hash, size) of the last bundle.
+    last: HashMap<String, (u64, u64)>,
 }
 
 impl BundleDiff {
+    /// Starts from a bundle already written, as the manifest lists it.
+    pub fn knowing(last: HashMap<String, (u64, u64)>) -> BundleDiff {
+        BundleDiff { last }
+    }
+
     pub fn changes(&mut self, bundle: Vec<OutFile>, elapsed: Duration) -> Changes {
-        let new: HashMap<String, Output> = bundle
-            .into_iter()
-            .map(|f| (f.path.as_str().to_string(), to_output(f)))
-            .collect();
+        let mut new = HashMap::with_capacity(bundle.len());
+        let mut files = Vec::new();
+        for f in bundle {
+            let path = f.path.as_str().to_string();
+            let out = to_output(f);
+            let Output::Bytes(bytes) = &out else {
+                continue;
+            };
+            let print = (crate::output::hash(bytes), bytes.len() as u64);
+            if self.last.get(&path) != Some(&print) {
+                files.push((path.clone(), out));
+            }
+            new.insert(path, print);
+        }
         let removed = self
             .last
             .keys()
             .filter(|k| !new.contains_key(*k))
             .cloned()
-            .collect();
-        let files = new
-            .iter()
-            .filter(|(k, v)| !self.last.get(*k).is_some_and(|old| old.same_as(v)))
-            .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         self.last = new;
         Changes {

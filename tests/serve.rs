@@ -159,9 +159,8 @@ fn watch_keeps_the_index_in_the_build_folder_current() {
         "content/guides/a.md",
         "---\ntitle: Guide A\n---\n\nA version with new words to find.\n",
     );
+    // The first build's index is reused, so this is the edit's.
     running.wait_for_line("search index: 2 pages", WAIT);
-    // The first background run repeats the first build's index; wait for
-    // the one that follows the edit.
     let deadline = std::time::Instant::now() + WAIT;
     // (A look mid-write may see the new fragment beside the old one.)
     while std::time::Instant::now() < deadline {
