@@ -134,11 +134,7 @@ fn a_build_killed_while_writing_leaves_only_whole_files() {
             format!("---\ntitle: Guide {i}\n---\n\nFirst version of guide {i}.\n"),
         ));
     }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let site = Site::new(&borrowed);
+    let site = Site::from_owned(&files);
     site.build_ok();
     let before = pages(&site.path("public"));
     for i in 0..3000 {

@@ -50,11 +50,7 @@ fn site() -> Site {
             format!("---\ntitle: Guide {i}\n---\n\nText of guide {i}.\n"),
         ));
     }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    Site::new(&borrowed)
+    Site::from_owned(&files)
 }
 
 #[test]

@@ -32,6 +32,15 @@ impl Site {
         site
     }
 
+    /// [`Site::new`] for generated files.
+    pub fn from_owned(files: &[(String, String)]) -> Site {
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        Site::new(&borrowed)
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
