@@ -6,12 +6,16 @@
 //! the live-reload channel like a browser would, and times three edits,
 //! seven times each: one guide's text, a template, and a new guide.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
+
+use common::{generate_corpus, release_binary, sizes};
 
 fn events(port: u16) -> Receiver<(String, Instant)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
@@ -71,37 +75,14 @@ fn summary(name: &str, mut times: Vec<Duration>) {
 
 fn main() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1000, 10000]
-    } else {
-        sizes
-    };
-    let script = std::env::var_os("MENDBOOK_CORPUS_SCRIPT")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/bench/gen_corpus.py"));
-    assert!(Command::new("cargo")
-        .args(["build", "--release", "--quiet"])
-        .current_dir(manifest)
-        .status()
-        .unwrap()
-        .success());
-    let bin = manifest.join("target/release/mendbook");
+    let sizes = sizes();
+    let bin = release_binary();
     let page_template =
         std::fs::read_to_string(manifest.join("themes/default/templates/page.html")).unwrap();
 
     for n in sizes {
         let dir = tempfile::tempdir().unwrap();
-        assert!(Command::new("python3")
-            .arg(&script)
-            .arg(n.to_string())
-            .arg(dir.path())
-            .status()
-            .unwrap()
-            .success());
+        generate_corpus(n, dir.path());
         let site = dir.path().join("ours");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()

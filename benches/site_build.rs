@@ -9,9 +9,13 @@
 //! pagefind's CLI (`npm install pagefind`), Hugo's output is indexed with it,
 //! so both sides are compared with and without a search index.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::{generate_corpus, median, release_binary, sizes};
 
 struct Measure {
     wall: Duration,
@@ -45,33 +49,21 @@ fn measure(cmd: &mut Command) -> Measure {
     }
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
+/// Measures one run and prints it as `label: wall  peak` under its peers.
+fn timed(label: &str, cmd: &mut Command) -> Measure {
+    let m = measure(cmd);
+    assert!(m.ok, "{label} failed on the corpus");
+    println!(
+        "{label:<16}: {:>8.0} ms  peak {:>6.1} MiB",
+        m.wall.as_secs_f64() * 1e3,
+        m.max_rss_kib as f64 / 1024.0
+    );
+    m
 }
 
 fn main() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1000, 10000]
-    } else {
-        sizes
-    };
-    let script = std::env::var_os("MENDBOOK_CORPUS_SCRIPT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/bench/gen_corpus.py"));
-
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet"])
-        .current_dir(manifest)
-        .status()
-        .expect("cargo build");
-    assert!(status.success());
-    let mendbook = manifest.join("target/release/mendbook");
+    let sizes = sizes();
+    let mendbook = release_binary();
     // pagefind's CLI, for the peer of our search index: $PAGEFIND_BIN, or
     // `npm install pagefind` gives node_modules/.bin/pagefind.
     let pagefind = std::env::var_os("PAGEFIND_BIN").map(PathBuf::from);
@@ -97,18 +89,7 @@ fn main() {
 
     for n in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
-        let ok = Command::new("python3")
-            .arg(&script)
-            .arg(n.to_string())
-            .arg(dir.path())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        assert!(
-            ok,
-            "could not generate the corpus with {}",
-            script.display()
-        );
+        generate_corpus(n, dir.path());
         println!("\n== {n} guides");
         // The same content without the search index, since Hugo builds none.
         let plain = dir.path().join("ours-no-search");
@@ -125,58 +106,43 @@ fn main() {
         for run in 1..=3 {
             // A clean build each time, into a folder never used before: deleting
             // the last output would leave the file system busy discarding it.
-            let out = dir.path().join(format!("out-mendbook-{run}"));
-            let m = measure(
-                Command::new(&mendbook)
-                    .args(["build", "-q", "--out"])
-                    .arg(&out)
-                    .current_dir(dir.path().join("ours")),
-            );
-            assert!(m.ok, "mendbook failed on the corpus");
-            println!(
-                "mendbook run {run}: {:>8.0} ms  peak {:>6.1} MiB",
-                m.wall.as_secs_f64() * 1e3,
-                m.max_rss_kib as f64 / 1024.0
+            let build = |label: &str, site: &std::path::Path, out: &str| {
+                timed(
+                    label,
+                    Command::new(&mendbook)
+                        .args(["build", "-q", "--out"])
+                        .arg(dir.path().join(out))
+                        .current_dir(site),
+                )
+            };
+            let m = build(
+                &format!("mendbook run {run}"),
+                &dir.path().join("ours"),
+                &format!("out-mendbook-{run}"),
             );
             ours.push(m.wall);
-            let out = dir.path().join(format!("out-mendbook-no-search-{run}"));
-            let m = measure(
-                Command::new(&mendbook)
-                    .args(["build", "-q", "--out"])
-                    .arg(&out)
-                    .current_dir(&plain),
-            );
-            assert!(m.ok, "mendbook failed on the corpus without search");
-            println!(
-                "  without search: {:>8.0} ms  peak {:>6.1} MiB",
-                m.wall.as_secs_f64() * 1e3,
-                m.max_rss_kib as f64 / 1024.0
+            let m = build(
+                "  without search",
+                &plain,
+                &format!("out-mendbook-no-search-{run}"),
             );
             plain_runs.push(m.wall);
             if hugo.is_some() {
                 let out = dir.path().join(format!("out-hugo-{run}"));
-                let m = measure(
+                let m = timed(
+                    &format!("hugo     run {run}"),
                     Command::new("hugo")
                         .args(["--quiet", "--destination"])
                         .arg(&out)
                         .current_dir(dir.path().join("hugo")),
                 );
-                assert!(m.ok, "hugo failed on the corpus");
-                println!(
-                    "hugo     run {run}: {:>8.0} ms  peak {:>6.1} MiB",
-                    m.wall.as_secs_f64() * 1e3,
-                    m.max_rss_kib as f64 / 1024.0
-                );
                 theirs.push(m.wall);
                 // Hugo builds no search index; pagefind's own CLI, run on
                 // Hugo's output, is the peer of mendbook's built-in index.
                 if let Some(pagefind) = &pagefind {
-                    let p = measure(Command::new(pagefind).arg("--site").arg(&out));
-                    assert!(p.ok, "pagefind failed on Hugo's output");
-                    println!(
-                        "  + pagefind:     {:>8.0} ms  peak {:>6.1} MiB",
-                        p.wall.as_secs_f64() * 1e3,
-                        p.max_rss_kib as f64 / 1024.0
+                    let p = timed(
+                        "  + pagefind",
+                        Command::new(pagefind).arg("--site").arg(&out),
                     );
                     with_index.push(m.wall + p.wall);
                 }
@@ -213,17 +179,12 @@ fn main() {
             None => println!("median: mendbook {:.0} ms", a.as_secs_f64() * 1e3),
         }
         // A no-change rebuild: what an author pays on every save.
-        let out = dir.path().join("out-mendbook-3");
-        let m = measure(
+        timed(
+            "no-change rebuild",
             Command::new(&mendbook)
                 .args(["build", "-q", "--out"])
-                .arg(&out)
+                .arg(dir.path().join("out-mendbook-3"))
                 .current_dir(dir.path().join("ours")),
-        );
-        println!(
-            "mendbook rebuild with nothing changed: {:.0} ms  peak {:.1} MiB",
-            m.wall.as_secs_f64() * 1e3,
-            m.max_rss_kib as f64 / 1024.0
         );
     }
 }

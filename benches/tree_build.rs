@@ -5,9 +5,13 @@
 //! and the same site without the tree, ten times each, and reports the
 //! difference per step page.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::{median, release_binary};
 
 fn tree_yaml() -> String {
     let mut y = String::from("title: Two hundred paths\nnodes:\n");
@@ -53,26 +57,19 @@ fn build(bin: &Path, root: &Path, out: &Path) -> Duration {
     start.elapsed()
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn main() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet"])
-        .current_dir(manifest)
-        .status()
-        .expect("cargo build");
-    assert!(status.success());
-    let bin = manifest.join("target/release/mendbook");
+    let bin = release_binary();
 
     let with = tempfile::tempdir().unwrap();
     let without = tempfile::tempdir().unwrap();
     for dir in [with.path(), without.path()] {
         std::fs::create_dir_all(dir.join("content")).unwrap();
-        std::fs::write(dir.join("book.toml"), "[book]\ntitle = \"Bench\"\n").unwrap();
+        // Search is timed by the site bench; this one times tree pages alone.
+        std::fs::write(
+            dir.join("book.toml"),
+            "[book]\ntitle = \"Bench\"\n[build]\nsearch = false\n",
+        )
+        .unwrap();
         std::fs::write(dir.join("content/_index.md"), "Home.\n").unwrap();
     }
     std::fs::write(with.path().join("content/flow.yaml"), tree_yaml()).unwrap();
