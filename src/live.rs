@@ -128,16 +128,9 @@ fn publish(live: &Live, changes: &Changes) {
         return;
     }
     let mut urls: Vec<String> = Vec::new();
-    let bundle = format!("{}/", crate::search::BUNDLE_DIR);
     for path in changes.files.iter().map(|(p, _)| p).chain(&changes.removed) {
         if path.ends_with(".html") && path != "404.html" {
             urls.push(live.url_of(path));
-        } else if path.starts_with(&bundle) {
-            // A new index changes what the search page finds, nothing else.
-            let search = live.url_of(crate::search::page_url().output_path().as_str());
-            if !urls.contains(&search) {
-                urls.push(search);
-            }
         } else {
             // A script, an image or the 404 page: any page may show it.
             urls = vec!["*".to_string()];
@@ -162,6 +155,7 @@ fn publish_bundle(live: &Live, changes: &Changes) {
             published.files.remove(path);
         }
     }
+    // A new index changes what the search page finds, nothing else.
     let search = live.url_of(crate::search::page_url().output_path().as_str());
     let _ = live.events.send(LiveEvent::Reload(vec![search]));
 }
