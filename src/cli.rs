@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::pipeline::{self, Mode};
+use crate::report;
 use crate::scaffold;
 
 #[derive(Parser, Debug)]
@@ -99,7 +99,7 @@ struct BuildArgs {
     #[command(flatten)]
     site: SiteArgs,
     /// The URL the site is published at, overriding `[site] base-url`
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     base_url: Option<String>,
     /// Where to write the site, overriding `[build] build-dir`
     #[arg(long, value_name = "DIR")]
@@ -145,25 +145,22 @@ struct Printer {
 
 impl Printer {
     fn diagnostics(&self, diagnostics: &[Diagnostic]) {
-        let theme = if self.color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        // Wrap for a terminal; keep each message on one line for logs and grep.
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
-            .with_wrap_lines(self.color);
-        for d in diagnostics {
-            if self.quiet && d.severity == Severity::Warning {
-                continue;
-            }
-            let mut out = String::new();
-            let shown = Shown::new(d);
-            if handler.render_report(&mut out, &shown).is_err() {
-                out = d.to_string();
-            }
-            eprintln!("{}", out.trim_end());
+        let shown: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| !(self.quiet && d.severity == Severity::Warning))
+            .cloned()
+            .collect();
+        let (shown, more) = report::capped(&shown);
+        for d in shown {
+            eprintln!("{}", report::human(d, self.color));
+            eprintln!();
+        }
+        for (file, n) in more {
+            eprintln!(
+                "… and {n} more {} in {}",
+                if n == 1 { "problem" } else { "problems" },
+                report::sanitise(&file.display().to_string(), 200)
+            );
             eprintln!();
         }
     }
@@ -251,65 +248,6 @@ impl Printer {
         if self.verbose {
             eprintln!("{}", msg.as_ref());
         }
-    }
-}
-
-/// A diagnostic dressed for miette's renderer.
-#[derive(Debug)]
-struct Shown<'a> {
-    d: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
-    heading: String,
-}
-
-impl<'a> Shown<'a> {
-    fn new(d: &'a Diagnostic) -> Self {
-        let source = d.location.as_deref().and_then(|(file, _)| {
-            (!file.text.is_empty())
-                .then(|| NamedSource::new(file.name.display().to_string(), file.text.to_string()))
-        });
-        // The first line says where, so it can be read (and clicked) without the snippet.
-        let heading = match d.position() {
-            Some(pos) => format!("{pos}: {}", d.message),
-            None => d.message.clone(),
-        };
-        Shown { d, source, heading }
-    }
-}
-
-impl std::fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.heading)
-    }
-}
-
-impl std::error::Error for Shown<'_> {}
-
-impl miette::Diagnostic for Shown<'_> {
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.d.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        })
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.d
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let (_, span) = self.d.location.as_deref()?;
-        let len = span.len().max(1);
-        let label = LabeledSpan::new_primary_with_span(self.d.label.clone(), (span.start, len));
-        Some(Box::new(std::iter::once(label)))
     }
 }
 
@@ -479,6 +417,12 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
             Ok(())
         }
     }
+}
+
+/// Checks `--base-url` while the command line is read, so a bad one is a
+/// usage error (exit 2) like any other bad flag.
+fn parse_base_url(url: &str) -> Result<String, String> {
+    crate::config::BaseUrl::parse(url).map(|_| url.to_string())
 }
 
 fn format_duration(d: std::time::Duration) -> String {

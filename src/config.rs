@@ -73,39 +73,90 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
+    /// Parses an absolute http(s) URL with the `url` crate. Whitespace and
+    /// control characters are refused rather than quietly dropped (as URL
+    /// parsers do), since they would otherwise reach `robots.txt` and every
+    /// canonical link as written.
     pub fn parse(url: &str) -> Result<BaseUrl, String> {
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| format!("`{url}` is not an absolute URL (it needs https://)"))?;
-        if scheme != "http" && scheme != "https" {
-            return Err(format!("`{url}` must start with http:// or https://"));
+        let shown = crate::report::sanitise(url, 200);
+        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!(
+                "`{shown}` contains spaces or control characters; write them as %20 and the like"
+            ));
         }
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
+        let parsed = url::Url::parse(url).map_err(|e| match e {
+            url::ParseError::RelativeUrlWithoutBase => {
+                format!("`{shown}` is not an absolute URL (it needs https://)")
+            }
+            e => format!("`{shown}` is not a valid URL: {e}"),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!("`{shown}` must start with http:// or https://"));
+        }
+        let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) else {
+            return Err(format!("`{shown}` has no host name"));
         };
-        if host.is_empty() {
-            return Err(format!("`{url}` has no host name"));
+        if parsed.query().is_some() || parsed.fragment().is_some() || url.contains(['?', '#']) {
+            return Err(format!("`{shown}` must not have a query or fragment"));
         }
-        if path.contains(['?', '#']) {
-            return Err(format!("`{url}` must not have a query or fragment"));
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(format!(
+                "`{shown}` must not hold a user name or password"
+            ));
         }
-        let trimmed = path.trim_matches('/');
+        let origin = match parsed.port() {
+            Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
+            None => format!("{}://{host}", parsed.scheme()),
+        };
+        // Kept decoded: pages and the preview server compare decoded paths,
+        // and `absolute` encodes the whole path once.
+        let decoded = crate::links::percent_decode(parsed.path());
+        if decoded.chars().any(char::is_control) || decoded.split('/').any(|s| s == "..") {
+            return Err(format!("`{shown}` has an invalid path"));
+        }
+        let trimmed = decoded.trim_matches('/');
         let prefix = if trimmed.is_empty() {
             "/".to_string()
         } else {
             format!("/{trimmed}/")
         };
-        Ok(BaseUrl {
-            origin: format!("{scheme}://{host}"),
-            prefix,
-        })
+        Ok(BaseUrl { origin, prefix })
     }
 
-    /// The absolute URL of a site path.
+    /// The absolute URL of a site path, percent-encoded: the one encoding
+    /// canonical links, the sitemap and robots.txt all use.
     pub fn absolute(&self, path: &crate::paths::SitePath) -> String {
-        format!("{}{}{}", self.origin, self.prefix, path.as_str())
+        format!(
+            "{}{}",
+            self.origin,
+            crate::links::percent_encode_path(&format!("{}{}", self.prefix, path.as_str()))
+        )
     }
+
+    /// The site's path prefix, percent-encoded, for links that must be
+    /// absolute (the 404 page's).
+    pub fn encoded_prefix(&self) -> String {
+        crate::links::percent_encode_path(&self.prefix)
+    }
+}
+
+/// A language tag as BCP 47 defines it (`en`, `fr`, `pt-BR`), checked.
+pub fn check_language(tag: &str) -> Result<(), String> {
+    let shown = crate::report::sanitise(tag, 60);
+    match oxilangtag::LanguageTag::parse(tag) {
+        Ok(_) if tag.len() <= 35 => Ok(()),
+        Ok(_) => Err(format!("the language tag `{shown}` is longer than 35 characters")),
+        Err(e) => Err(format!("`{shown}` is not a language tag: {e}")),
+    }
+}
+
+/// The primary language of a tag: `pt` for `pt-BR`, lowercase. Search picks
+/// its word stemming by this.
+pub fn primary_language(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or("en")
+        .to_ascii_lowercase()
 }
 
 /// The checked configuration of one site.
@@ -225,10 +276,62 @@ impl Config {
             None => None,
         };
 
-        let content_dir = root.join(raw.build.content_dir.as_deref().unwrap_or("content"));
+        let mut at_key = |key: &str, message: String, help: &str| {
+            errors.push(
+                Diagnostic::error(message)
+                    .at(&file, find_key(text, key).unwrap_or(0..0))
+                    .help(help),
+            )
+        };
+        let language = raw.book.language.unwrap_or_else(|| "en".to_string());
+        if let Err(msg) = check_language(&language) {
+            at_key(
+                "language",
+                msg,
+                "write a language tag such as `en`, `fr` or `pt-BR`",
+            );
+        }
+        // book.toml may be someone else's (a pull request, a template): its
+        // folders stay inside the site, so a build reads and writes nothing
+        // else. `--out` on the command line may point anywhere.
+        let content_rel = raw.build.content_dir.as_deref().unwrap_or("content");
+        let content_dir = match inside(root, content_rel) {
+            Some(dir) if dir != root => dir,
+            _ => {
+                at_key(
+                    "content-dir",
+                    format!(
+                        "content-dir `{}` must be a folder inside the site's folder",
+                        crate::report::sanitise(content_rel, 200)
+                    ),
+                    "for example `content-dir = \"content\"`",
+                );
+                root.join("content")
+            }
+        };
         let build_dir = match &overrides.build_dir {
             Some(dir) => dir.clone(),
-            None => root.join(raw.build.build_dir.as_deref().unwrap_or("public")),
+            None => {
+                let rel = raw.build.build_dir.as_deref().unwrap_or("public");
+                // The root or a folder above it is let through to the
+                // build-dir guard, which says why it is refused.
+                let above = resolve(root, rel).filter(|p| root.starts_with(p));
+                match inside(root, rel).or_else(|| beside(root, rel)).or(above) {
+                    // As written, so messages show the author's own path.
+                    Some(_) => root.join(rel),
+                    None => {
+                        at_key(
+                            "build-dir",
+                            format!(
+                                "build-dir `{}` must be a folder inside the site's folder or next to it",
+                                crate::report::sanitise(rel, 200)
+                            ),
+                            "for example `build-dir = \"public\"` or `\"../site\"`; to build anywhere else, pass `--out DIR`",
+                        );
+                        root.join("public")
+                    }
+                }
+            }
         };
 
         if !errors.is_empty() {
@@ -243,7 +346,7 @@ impl Config {
             title,
             description: raw.book.description,
             authors: raw.book.authors,
-            language: raw.book.language.unwrap_or_else(|| "en".to_string()),
+            language,
             content_dir,
             build_dir,
             theme: raw.build.theme.unwrap_or_else(|| "default".to_string()),
@@ -259,6 +362,44 @@ impl Config {
     /// The span of a key in book.toml, for diagnostics raised by later stages.
     pub fn key_span(&self, key: &str) -> std::ops::Range<usize> {
         find_key(&self.source.text, key).unwrap_or(0..0)
+    }
+}
+
+/// `root` joined with a relative `path`, when the result stays inside
+/// `root` (`..` resolved by the letters, not by the disk).
+fn inside(root: &Path, path: &str) -> Option<PathBuf> {
+    resolve(root, path).filter(|p| p.starts_with(root))
+}
+
+/// `root` joined with a relative `path`, `..` resolved by the letters;
+/// `None` for an absolute path.
+fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut out = root.to_path_buf();
+    for c in Path::new(path).components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// A folder next to `root` (`../site`): one step up, then one folder down.
+fn beside(root: &Path, path: &str) -> Option<PathBuf> {
+    let rest = path.strip_prefix("../")?;
+    let parent = root.parent()?;
+    let name = Path::new(rest.trim_end_matches('/'));
+    let mut parts = name.components();
+    match (parts.next(), parts.next()) {
+        (Some(std::path::Component::Normal(n)), None) => Some(parent.join(n)),
+        _ => None,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
+pub mod report;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -2,7 +2,7 @@
 //! ids and a table of contents, callouts, build-time highlighting, and links
 //! handed to a [`LinkResolver`] so they can be rewritten and checked.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -45,6 +45,68 @@ pub struct Rendered {
     pub anchors: HashSet<String>,
     /// Words of prose (code excluded), for reading time.
     pub words: usize,
+    /// Where the text nests deeper than [`MAX_NESTING`], if it does.
+    pub too_deep: Option<Range<usize>>,
+}
+
+/// How deep blocks, inlines and raw HTML elements may nest in one page.
+pub const MAX_NESTING: usize = 100;
+
+/// Counts how deep the current event sits: markdown's own blocks and
+/// inlines, plus elements opened in raw HTML.
+#[derive(Default)]
+struct Nesting {
+    markdown: usize,
+    html: usize,
+}
+
+impl Nesting {
+    fn enter(&mut self, event: &Event) -> usize {
+        match event {
+            Event::Start(_) => self.markdown += 1,
+            Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let (opened, closed) = html_tags(h);
+                self.html = (self.html + opened).saturating_sub(closed);
+            }
+            _ => {}
+        }
+        self.markdown + self.html
+    }
+}
+
+/// Elements a piece of raw HTML opens and closes, roughly: enough to see
+/// nesting grow, not a parser.
+fn html_tags(html: &str) -> (usize, usize) {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let (mut opened, mut closed) = (0, 0);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if let Some(after) = rest.strip_prefix('/') {
+            if after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                closed += 1;
+            }
+            continue;
+        }
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let name = rest[..name_len].to_ascii_lowercase();
+        let self_closing = rest[name_len..]
+            .find('>')
+            .is_some_and(|end| rest[name_len..name_len + end].ends_with('/'));
+        if !VOID.contains(&name.as_str()) && !self_closing {
+            opened += 1;
+        }
+    }
+    (opened, closed)
 }
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -216,6 +278,10 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
     let mut out: Vec<Event> = Vec::new();
     let mut rendered = Rendered::default();
     let mut used_ids: HashSet<String> = HashSet::new();
+    // The next suffix to try per heading id, so a thousand `## Step`
+    // headings take a thousand steps, not half a million.
+    let mut id_suffix: HashMap<String, usize> = HashMap::new();
+    let mut depth = Nesting::default();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let mut quotes: Vec<bool> = Vec::new();
 
@@ -224,6 +290,12 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
     let mut code: Option<(String, String, usize)> = None;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        if depth.enter(&event) > MAX_NESTING {
+            // Past this, browsers and the search indexer slow to a crawl;
+            // no guide needs it. The page fails with this error.
+            rendered.too_deep = Some(range);
+            break;
+        }
         if let Some((_, buf, _)) = code.as_mut() {
             match event {
                 Event::Text(t) => buf.push_str(&t),
@@ -316,10 +388,15 @@ pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -
                     }
                 };
                 let mut unique = base.clone();
-                let mut n = 1;
-                while used_ids.contains(&unique) {
-                    unique = format!("{base}-{n}");
-                    n += 1;
+                if used_ids.contains(&unique) {
+                    let n = id_suffix.entry(base.clone()).or_insert(0);
+                    loop {
+                        *n += 1;
+                        unique = format!("{base}-{n}");
+                        if !used_ids.contains(&unique) {
+                            break;
+                        }
+                    }
                 }
                 used_ids.insert(unique.clone());
                 let lvl = level_num(level);

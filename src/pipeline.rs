@@ -61,9 +61,21 @@ pub fn render_page_markdown(site: &Site, id: usize, highlighter: &Highlighter) -
         page.body_start,
     );
     let rendered = markdown::render(page.body(), &links, highlighter);
+    let mut errors = links.errors.into_inner();
+    if let Some(at) = &rendered.too_deep {
+        let at = at.start + page.body_start..at.end + page.body_start;
+        errors.push(
+            Diagnostic::error(format!(
+                "the text nests more than {} levels deep here",
+                markdown::MAX_NESTING
+            ))
+            .at(&page.file, at.start..at.start + 1)
+            .help("flatten the lists, quotes or HTML elements around this line"),
+        );
+    }
     PageMarkdown {
         rendered,
-        errors: links.errors.into_inner(),
+        errors,
         anchors: links.anchors.into_inner(),
     }
 }
@@ -183,7 +195,16 @@ pub fn check_tree_links(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
             // Links inside a YAML text are reported at the node they belong to.
             let inner = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
             for text in texts.chain(steps) {
-                markdown::render(text, &inner, &highlighter);
+                if markdown::render(text, &inner, &highlighter).too_deep.is_some() {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "in node `{}`: the text nests more than {} levels deep",
+                            node.id,
+                            markdown::MAX_NESTING
+                        ))
+                        .at(&tree.file, node.id_span.clone()),
+                    );
+                }
             }
             for mut d in inner.errors.into_inner() {
                 d = d.at(&tree.file, node.id_span.clone());

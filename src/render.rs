@@ -161,7 +161,7 @@ fn config_value(config: &Config) -> Value {
         "description" => opt_str(&config.description),
         "authors" => config.authors.clone(),
         "language" => config.language.as_str(),
-        "base_url" => config.base_url.as_ref().map(|b| format!("{}{}", b.origin, b.prefix)),
+        "base_url" => config.base_url.as_ref().map(|b| b.absolute(&SitePath::root())),
         "extra" => Value::from_serializable(&config.extra),
     }
 }
@@ -230,7 +230,7 @@ impl Shared {
         ctx.insert_value(
             "canonical",
             match &self.base_url {
-                Some(b) => Value::from(percent_encode_path(&b.absolute(url))),
+                Some(b) => Value::from(b.absolute(url)),
                 None => Value::none(),
             },
         );
@@ -424,7 +424,7 @@ fn render_job(
                 .config
                 .base_url
                 .as_ref()
-                .map(|b| b.prefix.clone())
+                .map(|b| b.encoded_prefix())
                 .unwrap_or_else(|| "/".to_string());
             let url = SitePath::file("404.html");
             let mut ctx = shared.base_context("404", &prefix, &url, "Page not found");
@@ -865,7 +865,7 @@ fn sitemap(site: &Site) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut entry = |url: &SitePath, lastmod: Option<String>| {
         out.push_str("  <url><loc>");
-        out.push_str(&html_escape(&percent_encode_path(&base.absolute(url))));
+        out.push_str(&html_escape(&base.absolute(url)));
         out.push_str("</loc>");
         if let Some(d) = lastmod {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));

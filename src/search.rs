@@ -145,7 +145,7 @@ fn index(language: &str, pages: mpsc::Receiver<(String, String)>) -> Bundle {
         .build()
         .map_err(|e| e.to_string())?;
     let options = PagefindServiceConfig::builder()
-        .force_language(language.to_string())
+        .force_language(crate::config::primary_language(language))
         .build();
     let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
     runtime.block_on(async {

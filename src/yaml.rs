@@ -230,7 +230,14 @@ impl yaml_rust2::parser::MarkedEventReceiver for Builder<'_> {
 
 /// Parses YAML keeping every value's position. Aliases are refused, so no
 /// alias bomb can expand; nesting deeper than `max_depth` is refused too.
+///
+/// The parser is driven one event at a time rather than through its
+/// recursive `load`, which overflows the stack on deeply nested input
+/// (`- - - - … x`) before any depth check could run.
 pub fn parse_marked(text: &str, max_depth: usize) -> Result<Node, YamlError> {
+    use yaml_rust2::parser::MarkedEventReceiver;
+    use yaml_rust2::Event;
+
     let mut line_starts = vec![0];
     line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
     let mut builder = Builder {
@@ -240,54 +247,44 @@ pub fn parse_marked(text: &str, max_depth: usize) -> Result<Node, YamlError> {
         error: None,
         line_starts,
     };
-    let mut depth_guard = DepthGuard {
-        inner: &mut builder,
-        depth: 0,
-        max: max_depth,
-    };
+    let mut depth = 0usize;
     let mut parser = yaml_rust2::parser::Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut depth_guard, false) {
-        let offset = builder.offset(*e.marker());
-        return Err(YamlError {
-            message: e.info().to_string(),
-            offset: Some(offset),
-        });
-    }
-    if let Some(e) = builder.error {
-        return Err(e);
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(ev) => ev,
+            Err(e) => {
+                let offset = builder.offset(*e.marker());
+                return Err(YamlError {
+                    message: e.info().to_string(),
+                    offset: Some(offset),
+                });
+            }
+        };
+        match event {
+            Event::StreamEnd => break,
+            // Only the first document counts, as serde_yaml reads it.
+            Event::DocumentEnd if builder.root.is_some() => break,
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > max_depth {
+                    return Err(YamlError {
+                        message: format!("nested more than {max_depth} levels deep"),
+                        offset: Some(builder.offset(mark)),
+                    });
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        builder.on_event(event, mark);
+        if let Some(e) = builder.error.take() {
+            return Err(e);
+        }
     }
     Ok(builder.root.unwrap_or(Node {
         value: Value::Null,
         start: 0,
     }))
-}
-
-/// Stops building past a nesting depth (the parser itself still reads on).
-struct DepthGuard<'b, 't> {
-    inner: &'b mut Builder<'t>,
-    depth: usize,
-    max: usize,
-}
-
-impl yaml_rust2::parser::MarkedEventReceiver for DepthGuard<'_, '_> {
-    fn on_event(&mut self, ev: yaml_rust2::Event, mark: yaml_rust2::scanner::Marker) {
-        use yaml_rust2::Event;
-        match ev {
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                self.depth += 1;
-                if self.depth > self.max && self.inner.error.is_none() {
-                    let offset = self.inner.offset(mark);
-                    self.inner.error = Some(YamlError {
-                        message: format!("nested more than {} levels deep", self.max),
-                        offset: Some(offset),
-                    });
-                }
-            }
-            Event::SequenceEnd | Event::MappingEnd => self.depth = self.depth.saturating_sub(1),
-            _ => {}
-        }
-        self.inner.on_event(ev, mark);
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,95 @@
+//! Inputs built to hurt: deep nesting, huge lines, floods of errors,
+//! repeated names. mendbook must answer each with a clear error (or a
+//! correct page), never a crash, and in bounded output.
+
+mod common;
+
+use common::Site;
+
+fn site(files: &[(&str, &str)]) -> Site {
+    let mut all = vec![(
+        "book.toml",
+        "[book]\ntitle = \"Trust\"\n[build]\nsearch = false\n",
+    )];
+    all.extend_from_slice(files);
+    Site::new(&all)
+}
+
+#[test]
+fn a_tree_nested_five_thousand_deep_is_an_error_not_a_stack_overflow() {
+    let yaml = format!("{}x\n", "- ".repeat(5_000));
+    let site = site(&[("content/_index.md", "Home\n"), ("content/t.yaml", &yaml)]);
+    site.build()
+        .fails_with(1)
+        .stderr_has("content/t.yaml:1:")
+        .stderr_has("nested more than 32 levels deep");
+    // Flow style, under a key, far deeper.
+    site.write(
+        "content/t.yaml",
+        &format!("title: Deep\nnodes:\n  a: {}x\n", "[".repeat(50_000)),
+    );
+    site.run(&["check"]).fails_with(1).stderr_has("content/t.yaml:3:");
+}
+
+#[test]
+fn a_problem_far_along_a_long_line_is_shown_as_a_window() {
+    let guide = format!(
+        "---\ntitle: Long\n---\n\n{} [a](nowhere.md) {}\n",
+        "é".repeat(70_000),
+        "z".repeat(70_000)
+    );
+    let site = site(&[("content/long.md", &guide)]);
+    let run = site.build();
+    run.fails_with(1)
+        .stderr_has("content/long.md:5:70006: broken link")
+        .stderr_has("[a](nowhere.md)");
+    assert!(run.stderr.len() < 3_000, "{} bytes", run.stderr.len());
+}
+
+#[test]
+fn two_thousand_broken_links_on_one_line_print_a_bounded_report() {
+    let links: Vec<String> = (0..2_000).map(|i| format!("[x](missing-{i}.md)")).collect();
+    let guide = format!("---\ntitle: Links\n---\n\n{}\n", links.join(" "));
+    let site = site(&[("content/links.md", &guide)]);
+    let run = site.build();
+    run.fails_with(1)
+        .stderr_has("content/links.md:5:5: broken link")
+        .stderr_has("… and 1980 more problems in content/links.md")
+        .stderr_has("stopped with 2000 errors");
+    assert!(run.stderr.len() < 20_000, "{} bytes", run.stderr.len());
+}
+
+#[test]
+fn nesting_past_a_hundred_levels_is_an_error_before_it_reaches_search() {
+    let site = Site::new(&[
+        ("content/_index.md", "Home\n"),
+        (
+            "content/lists.md",
+            &format!("---\ntitle: Lists\n---\n\n{}x\n", "- ".repeat(500_000)),
+        ),
+    ]);
+    site.build()
+        .fails_with(1)
+        .stderr_has("content/lists.md:5:")
+        .stderr_has("nests more than 100 levels deep");
+    site.write(
+        "content/lists.md",
+        &format!("---\ntitle: Lists\n---\n\n{}x\n", "<div>".repeat(100_000)),
+    );
+    site.build()
+        .fails_with(1)
+        .stderr_has("nests more than 100 levels deep");
+}
+
+#[test]
+fn sixteen_thousand_identical_headings_get_distinct_ids() {
+    let body: Vec<&str> = vec!["## Step"; 16_000];
+    let guide = format!("---\ntitle: Steps\n---\n\n{}\n", body.join("\n\n"));
+    let site = site(&[("content/steps.md", &guide)]);
+    site.build_ok();
+    let html = site.read("public/steps/index.html");
+    assert!(html.contains("id=\"step\""));
+    assert!(html.contains("id=\"step-1\""));
+    assert!(html.contains("id=\"step-15999\""));
+    assert!(!html.contains("id=\"step-16000\""));
+}
