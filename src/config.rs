@@ -100,9 +100,7 @@ impl BaseUrl {
             return Err(format!("`{shown}` must not have a query or fragment"));
         }
         if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(format!(
-                "`{shown}` must not hold a user name or password"
-            ));
+            return Err(format!("`{shown}` must not hold a user name or password"));
         }
         let origin = match parsed.port() {
             Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
@@ -145,7 +143,9 @@ pub fn check_language(tag: &str) -> Result<(), String> {
     let shown = crate::report::sanitise(tag, 60);
     match oxilangtag::LanguageTag::parse(tag) {
         Ok(_) if tag.len() <= 35 => Ok(()),
-        Ok(_) => Err(format!("the language tag `{shown}` is longer than 35 characters")),
+        Ok(_) => Err(format!(
+            "the language tag `{shown}` is longer than 35 characters"
+        )),
         Err(e) => Err(format!("`{shown}` is not a language tag: {e}")),
     }
 }

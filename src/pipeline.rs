@@ -195,7 +195,10 @@ pub fn check_tree_links(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
             // Links inside a YAML text are reported at the node they belong to.
             let inner = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
             for text in texts.chain(steps) {
-                if markdown::render(text, &inner, &highlighter).too_deep.is_some() {
+                if markdown::render(text, &inner, &highlighter)
+                    .too_deep
+                    .is_some()
+                {
                     diagnostics.push(
                         Diagnostic::error(format!(
                             "in node `{}`: the text nests more than {} levels deep",

@@ -158,7 +158,13 @@ impl Excerpt {
                 .rfind('\n')
                 .map(|i| i + 1)
                 .unwrap_or(0);
-            window(&mut out, &text[prev_start..line_start - 1], lo, hi, None);
+            window(
+                &mut out,
+                &text[prev_start..line_start - 1],
+                lo,
+                lo + WIDTH,
+                None,
+            );
             out.push('\n');
             first_line -= 1;
         }
@@ -181,7 +187,13 @@ impl Excerpt {
                 .map(|i| line_end + 1 + i)
                 .unwrap_or(text.len());
             out.push('\n');
-            window(&mut out, &text[line_end + 1..next_end], lo, hi, None);
+            window(
+                &mut out,
+                &text[line_end + 1..next_end],
+                lo,
+                lo + WIDTH,
+                None,
+            );
         }
         Excerpt {
             name,
@@ -257,10 +269,10 @@ impl SourceCode for Excerpt {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .as_str()
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
         // The heading's column is the caret's real one, not the window's.
         let column = if span.offset() == self.span.start && context_lines_before == 0 {
             self.column

@@ -28,7 +28,9 @@ fn a_tree_nested_five_thousand_deep_is_an_error_not_a_stack_overflow() {
         "content/t.yaml",
         &format!("title: Deep\nnodes:\n  a: {}x\n", "[".repeat(50_000)),
     );
-    site.run(&["check"]).fails_with(1).stderr_has("content/t.yaml:3:");
+    site.run(&["check"])
+        .fails_with(1)
+        .stderr_has("content/t.yaml:3:");
 }
 
 #[test]
@@ -92,4 +94,48 @@ fn sixteen_thousand_identical_headings_get_distinct_ids() {
     assert!(html.contains("id=\"step-1\""));
     assert!(html.contains("id=\"step-15999\""));
     assert!(!html.contains("id=\"step-16000\""));
+}
+
+#[test]
+fn a_five_thousand_step_chain_stops_at_the_path_limit() {
+    let mut yaml = String::from("title: Chain\nnodes:\n");
+    for i in 0..5_000 {
+        yaml.push_str(&format!(
+            "  n{i}: {{ type: info, title: Step {i}, next: n{} }}\n",
+            i + 1
+        ));
+    }
+    yaml.push_str("  n5000: { type: outcome, title: End, body: done }\n");
+    let site = site(&[("content/chain.yaml", &yaml)]);
+    site.run(&["check"])
+        .fails_with(1)
+        .stderr_has("content/chain.yaml:53:3: a path through this tree is too long")
+        .stderr_has("at most 50 steps");
+}
+
+#[test]
+fn a_tree_whose_pages_would_fill_the_disk_is_refused_before_rendering() {
+    // A legal tree of 40 pages, each repeating a 1 MB title.
+    let mut yaml = format!("title: \"{}\"\nnodes:\n", "T".repeat(1_000_000));
+    for q in 1..=3 {
+        let next = if q == 3 {
+            "end".to_string()
+        } else {
+            format!("q{}", q + 1)
+        };
+        yaml.push_str(&format!(
+            "  q{q}:\n    type: question\n    text: Q{q}?\n    options:\n"
+        ));
+        for o in ["a", "b", "c"] {
+            yaml.push_str(&format!(
+                "      - {{ id: {o}, label: {o}, next: {next} }}\n"
+            ));
+        }
+    }
+    yaml.push_str("  end: { type: outcome, title: End, body: done }\n");
+    let site = site(&[("content/big.yaml", &yaml)]);
+    let run = site.build();
+    run.fails_with(1)
+        .stderr_has("content/big.yaml:1:1: this tree's pages would come to about 120 MB");
+    assert!(!site.exists("public"), "nothing was written");
 }

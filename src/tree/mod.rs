@@ -9,6 +9,7 @@ pub mod parse;
 pub mod unfold;
 pub mod validate;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Index into [`Tree::nodes`].
@@ -139,11 +140,37 @@ pub struct Tree {
     pub nodes: Vec<Node>,
     pub tests: Vec<TreeTest>,
     pub max_paths: usize,
+    /// Node id -> index, so following an edge costs the same in a tree of
+    /// ten nodes or ten thousand.
+    ids: HashMap<String, NodeIdx>,
 }
 
 impl Tree {
+    pub fn new(
+        title: String,
+        description: Option<String>,
+        start: Option<Ref>,
+        nodes: Vec<Node>,
+        tests: Vec<TreeTest>,
+        max_paths: usize,
+    ) -> Tree {
+        let mut ids = HashMap::with_capacity(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            ids.entry(n.id.clone()).or_insert(i);
+        }
+        Tree {
+            title,
+            description,
+            start,
+            nodes,
+            tests,
+            max_paths,
+            ids,
+        }
+    }
+
     pub fn index_of(&self, id: &str) -> Option<NodeIdx> {
-        self.nodes.iter().position(|n| n.id == id)
+        self.ids.get(id).copied()
     }
 
     pub fn start_index(&self) -> Option<NodeIdx> {

@@ -26,6 +26,9 @@ const TYPES: &[&str] = &["question", "info", "outcome"];
 /// How deep a tree's YAML may nest; real trees need five or six levels.
 const MAX_DEPTH: usize = 32;
 pub const DEFAULT_MAX_PATHS: usize = 500;
+/// The most `max-paths` may allow: every path is several pages, and a
+/// tree's pages must fit in a build.
+pub const MAX_PATHS_CEILING: usize = 10_000;
 
 struct Reader<'f> {
     file: &'f SourceFile,
@@ -145,7 +148,15 @@ pub fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
         Ok(r) => r,
         Err(e) => {
             let at = e.offset.unwrap_or(0);
-            let d = Diagnostic::error(format!("invalid YAML: {}", e.message)).at(file, at..at + 1);
+            let mut d =
+                Diagnostic::error(format!("invalid YAML: {}", e.message)).at(file, at..at + 1);
+            if file
+                .text
+                .lines()
+                .any(|l| l.trim_start_matches(' ').starts_with('\t'))
+            {
+                d = d.help("YAML does not allow tabs for indentation; use spaces");
+            }
             return (None, vec![d]);
         }
     };
@@ -172,9 +183,14 @@ pub fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
             "description" => description = r.text(value, "`description`"),
             "start" => start = r.reference(value, "`start`"),
             "max-paths" => match value.as_str().and_then(|s| s.parse::<usize>().ok()) {
-                Some(n) if n > 0 => max_paths = n,
+                Some(n) if (1..=MAX_PATHS_CEILING).contains(&n) => max_paths = n,
                 _ => {
-                    r.error(span_of(value), "`max-paths` must be a whole number above 0");
+                    r.error(
+                        span_of(value),
+                        format!("`max-paths` must be a whole number from 1 to {MAX_PATHS_CEILING}"),
+                    )
+                    .help =
+                        Some("a tree with more paths than this is several trees; split it".into());
                 }
             },
             "nodes" => {
@@ -216,14 +232,7 @@ pub fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
         .help =
             Some("add `nodes:` with a question, its options and the outcomes they lead to".into());
     }
-    let tree = Tree {
-        title,
-        description,
-        start,
-        nodes,
-        tests,
-        max_paths,
-    };
+    let tree = Tree::new(title, description, start, nodes, tests, max_paths);
     (Some(tree), r.errors)
 }
 
@@ -236,14 +245,15 @@ fn read_nodes(r: &mut Reader, value: &yaml::Node) -> Vec<Node> {
         return Vec::new();
     };
     let mut nodes: Vec<Node> = Vec::new();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (key, body) in entries {
         let Some(id) = key.as_str() else {
             r.error(span_of(key), "a node id must be text");
             continue;
         };
         let id_span = span_of(key);
-        if let Some(first) = nodes.iter().find(|n| n.id == id) {
-            let line = r.file.line_col(first.id_span.start).0;
+        if let Some(first) = seen.get(id) {
+            let line = r.file.line_col(*first).0;
             r.error(
                 id_span.clone(),
                 format!("the node id `{id}` is used twice (first on line {line})"),
@@ -257,6 +267,7 @@ fn read_nodes(r: &mut Reader, value: &yaml::Node) -> Vec<Node> {
             r.error(id_span.clone(), format!("`{id}` is not a valid node id")).help =
                 Some("ids use lowercase letters, digits and hyphens, start with a letter or digit, at most 64 characters".into());
         }
+        seen.insert(id, id_span.start);
         if let Some(node) = read_node(r, id, id_span, body) {
             nodes.push(node);
         }

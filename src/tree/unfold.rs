@@ -76,11 +76,24 @@ pub fn next_after(
     tree.index_of(&target.id)
 }
 
+/// The most steps one path may take, start and outcome included.
+pub const MAX_PATH_STEPS: usize = 50;
+/// The most bytes a step's URL may add to the tree's own: far beyond any
+/// real flow, well within what file systems allow for a path.
+pub const MAX_URL_BYTES: usize = 1_000;
+/// The most pages one tree may unfold into.
+pub const MAX_STEPS: usize = 50_000;
+
 /// Why a tree could not be unfolded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnfoldError {
     /// More complete paths than the tree's `max-paths`.
     TooManyPaths { limit: usize },
+    /// A path longer than [`MAX_PATH_STEPS`] steps or [`MAX_URL_BYTES`]
+    /// bytes of URL; `node` is where it crossed the line.
+    PathTooLong { node: NodeIdx },
+    /// More than [`MAX_STEPS`] pages.
+    TooManySteps,
 }
 
 /// Unfolds every path from the start node. The tree must be free of cycles
@@ -138,7 +151,14 @@ pub fn unfold(tree: &Tree) -> Result<Vec<Step>, UnfoldError> {
             }
         }
         let first_child = steps.len();
+        if first_child + children.len() > MAX_STEPS {
+            return Err(UnfoldError::TooManySteps);
+        }
         for (next, segments, answers) in children {
+            let url_bytes: usize = segments.iter().map(|s| s.len() + 1).sum();
+            if segments.len() >= MAX_PATH_STEPS || url_bytes > MAX_URL_BYTES {
+                return Err(UnfoldError::PathTooLong { node: next });
+            }
             steps.push(Step {
                 node: next,
                 segments,

@@ -8,6 +8,49 @@ use super::unfold::{self, Step, UnfoldError};
 use super::{Kind, NodeIdx, Ref, Tree};
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 
+/// The most a tree's pages may weigh together, text and links counted.
+const MAX_TREE_BYTES: usize = 100_000_000;
+
+/// Roughly what a tree's step pages weigh: every page carries the
+/// tree's title, its node's texts, the answers so far and links whose
+/// length grows with the path.
+fn estimated_bytes(tree: &Tree, steps: &[Step]) -> usize {
+    let len = |t: &Option<String>| t.as_ref().map_or(0, String::len);
+    let node_text: Vec<usize> = tree
+        .nodes
+        .iter()
+        .map(|n| {
+            let own = len(&n.text) + len(&n.title) + len(&n.hint) + len(&n.body);
+            match &n.kind {
+                Kind::Question { options, .. } => {
+                    own + options
+                        .iter()
+                        .map(|o| o.label.len() + len(&o.hint))
+                        .sum::<usize>()
+                }
+                Kind::Outcome { steps, guides } => {
+                    own + steps.iter().map(|(s, _)| s.len()).sum::<usize>()
+                        + guides.iter().map(|g| g.path.len()).sum::<usize>()
+                }
+                Kind::Info { .. } => own,
+            }
+        })
+        .collect();
+    steps
+        .iter()
+        .map(|step| {
+            let url: usize = step.segments.iter().map(|s| s.len() + 1).sum();
+            let answers: usize = step
+                .answers
+                .iter()
+                .map(|a| node_text[a.question] / 2 + url)
+                .sum();
+            let links = step.children.len() + 3;
+            3 * tree.title.len() + node_text[step.node] + answers + links * url
+        })
+        .fold(0usize, usize::saturating_add)
+}
+
 /// A label longer than this is hard to read as a button.
 const LONG_LABEL: usize = 120;
 /// The map page lives at `<tree>/map/`, so no first answer may be `map`.
@@ -272,7 +315,44 @@ pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Di
             );
             return (None, out);
         }
+        Err(UnfoldError::PathTooLong { node }) => {
+            out.push(
+                Diagnostic::error(format!(
+                    "a path through this tree is too long by the time it reaches `{}`: at most {} steps and {} characters of URL",
+                    tree.nodes[node].id,
+                    unfold::MAX_PATH_STEPS,
+                    unfold::MAX_URL_BYTES
+                ))
+                .at(file, tree.nodes[node].id_span.clone())
+                .help("readers give up long before this; split the flow into smaller trees"),
+            );
+            return (None, out);
+        }
+        Err(UnfoldError::TooManySteps) => {
+            out.push(
+                Diagnostic::error(format!(
+                    "this tree unfolds into more than {} pages",
+                    unfold::MAX_STEPS
+                ))
+                .at(file, 0..0)
+                .help("split it into smaller trees"),
+            );
+            return (None, out);
+        }
     };
+    let bytes = estimated_bytes(tree, &steps);
+    if bytes > MAX_TREE_BYTES {
+        out.push(
+            Diagnostic::error(format!(
+                "this tree's pages would come to about {} MB; a tree may write at most {} MB",
+                bytes / 1_000_000,
+                MAX_TREE_BYTES / 1_000_000
+            ))
+            .at(file, 0..0)
+            .help("every page repeats the tree's title and the answers so far: shorten long texts, or split the tree"),
+        );
+        return (None, out);
+    }
 
     // Which questions have been answered, by the time each question is asked.
     let mut answered_at: Vec<Option<BTreeSet<NodeIdx>>> = vec![None; tree.nodes.len()];
