@@ -232,8 +232,7 @@ fn window(
     };
     let mut start = None;
     let mut end = None;
-    let mut i = 0;
-    for c in chars.by_ref().take(hi - lo) {
+    for (i, c) in chars.by_ref().take(hi - lo).enumerate() {
         if i == from {
             start = Some(out.len());
         }
@@ -241,7 +240,6 @@ fn window(
             end = Some(out.len());
         }
         out.push(visible(c, false));
-        i += 1;
     }
     let text_end = out.len();
     if chars.next().is_some() {
