@@ -359,6 +359,12 @@ impl Config {
         })
     }
 
+    /// Where a key is in book.toml (the file's start if it is not there),
+    /// for what later stages make of it.
+    pub fn located(&self, key: &str) -> crate::diagnostics::Location {
+        (self.source.clone(), self.key_span(key))
+    }
+
     /// The span of a key in book.toml, for diagnostics raised by later stages.
     pub fn key_span(&self, key: &str) -> std::ops::Range<usize> {
         find_key(&self.source.text, key).unwrap_or(0..0)

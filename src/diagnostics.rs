@@ -69,6 +69,15 @@ impl SourceFile {
     }
 }
 
+/// A place in a file: the file and a byte span.
+pub type Location = (SourceFile, Range<usize>);
+
+/// `file:line:column` of an offset.
+pub fn position(file: &SourceFile, offset: usize) -> String {
+    let (line, col) = file.line_col(offset);
+    format!("{}:{}:{}", file.name.display(), line, col)
+}
+
 /// 1-based line and column (in characters) of `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
@@ -148,8 +157,7 @@ impl Diagnostic {
     /// `file:line:column`, the way editors and terminals link to a place.
     pub fn position(&self) -> Option<String> {
         let (file, span) = self.location.as_deref()?;
-        let (line, col) = file.line_col(span.start);
-        Some(format!("{}:{}:{}", file.name.display(), line, col))
+        Some(position(file, span.start))
     }
 
     /// The file this diagnostic points into, if any.

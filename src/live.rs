@@ -9,10 +9,13 @@ use std::time::Duration;
 
 use crate::config::{Config, Overrides};
 use crate::diagnostics::Diagnostic;
-use crate::pipeline::{self, Mode};
+use crate::output::{DiskSink, Removals};
+use crate::paths::OutputPath;
+use crate::pipeline;
+use crate::render::{Content, OutFile};
 use crate::search::{Background, Indexed};
 use crate::serve::{self, Live, LiveEvent, Problem};
-use crate::session::{BundleDiff, Changes, Session};
+use crate::session::{BundleDiff, Changes, Output, Session};
 use crate::watch::Watcher;
 
 /// Something worth telling the author.
@@ -308,7 +311,11 @@ pub fn watch(
     let config = Config::load(root, &overrides)?;
     crate::output::check_build_dir(&config).map_err(|d| vec![d])?;
     let dir = config.build_dir.clone();
-    let first = pipeline::build(config.clone(), Mode::Build);
+    // The build folder is held for the whole session, so no other build
+    // writes into it meanwhile.
+    let mut sink =
+        DiskSink::open(&dir, &pipeline::shown_build_dir(&config)).map_err(|d| vec![d])?;
+    let first = pipeline::build_into(config.clone(), &mut sink);
     let (session, _) = Session::open(root, overrides);
     // Watch before saying so, so that no change made after the message is missed.
     let watcher = start_watcher(&config, poll)?;
@@ -320,15 +327,28 @@ pub fn watch(
         }),
         Err(problems) => report(Note::Failed(problems)),
     }
+    // The first build wrote an index, which the manifest lists; later
+    // bundles replace it file by file.
+    let written =
+        BundleDiff::knowing(sink.recorded_under(&format!("{}/", crate::search::BUNDLE_DIR)));
     // The loop and the search thread both write the build folder; one at a
     // time, so the manifest stays whole.
     let write = {
-        let (dir, report) = (dir.clone(), report.clone());
-        let writing = Arc::new(Mutex::new(()));
+        let report = report.clone();
+        let sink = Arc::new(Mutex::new(sink));
         move |changes: &Changes| -> bool {
-            let _turn = writing.lock().unwrap_or_else(|e| e.into_inner());
-            match crate::output::write_changes(&dir, &changes.files, &changes.removed) {
-                Ok(_) => true,
+            let mut sink = sink.lock().unwrap_or_else(|e| e.into_inner());
+            let batch = sink.batch();
+            for (path, out) in &changes.files {
+                batch.stage(to_out_file(path, out));
+            }
+            match sink.commit(batch, Removals::These(&changes.removed)) {
+                Ok(summary) => {
+                    if !summary.warnings.is_empty() {
+                        report(Note::Warnings(summary.warnings));
+                    }
+                    true
+                }
                 Err(problems) => {
                     report(Note::Failed(problems));
                     false
@@ -336,14 +356,8 @@ pub fn watch(
             }
         }
     };
-    // The first build wrote an index, which the manifest lists; later
-    // bundles replace it file by file.
     let search = {
         let write = write.clone();
-        let written = BundleDiff::knowing(crate::output::written_under(
-            &dir,
-            &format!("{}/", crate::search::BUNDLE_DIR),
-        ));
         start_search(&report, written, move |changes| {
             write(changes);
         })
@@ -354,6 +368,19 @@ pub fn watch(
         }
     });
     Ok(())
+}
+
+/// A file of a live rebuild, as the disk writer takes it.
+fn to_out_file(path: &str, out: &Output) -> OutFile {
+    OutFile {
+        path: OutputPath::new(path),
+        content: match out {
+            Output::Bytes(b) => Content::Bytes(std::borrow::Cow::Owned(b.to_vec())),
+            Output::File(p) => Content::Copy(p.clone()),
+        },
+        search: None,
+        origin: None,
+    }
 }
 
 fn open_browser(url: &str) {

@@ -12,7 +12,7 @@ use crate::content;
 use crate::diagnostics::Diagnostic;
 use crate::links::{check_anchors, AnchorCheck, PageLinks};
 use crate::markdown::{self, Highlighter, Rendered};
-use crate::output::{self, WriteSummary, Writer};
+use crate::output::{self, DiskSink, Removals, WriteSummary};
 use crate::render::{self, OutFile};
 use crate::search::Indexer;
 use crate::site::Site;
@@ -226,15 +226,54 @@ pub fn check_tree_links(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The build folder as the author names it: relative to the site root
+/// when it is inside, else as given.
+pub fn shown_build_dir(config: &Config) -> std::path::PathBuf {
+    config
+        .build_dir
+        .strip_prefix(&config.root)
+        .unwrap_or(&config.build_dir)
+        .to_path_buf()
+}
+
 /// Builds (or checks) the site described by `config`.
 ///
 /// On any error nothing in the build directory changes, and every error found
 /// is returned, warnings included.
 pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
-    let start = Instant::now();
-    if mode == Mode::Build {
-        output::check_build_dir(&config).map_err(|d| vec![d])?;
+    output::check_build_dir(&config).map_err(|d| vec![d])?;
+    match mode {
+        Mode::Check => {
+            let sink = DiskSink::dry(&config.build_dir, &shown_build_dir(&config));
+            run(config, Sink::Check(&sink))
+        }
+        Mode::Build => {
+            let mut sink = DiskSink::open(&config.build_dir, &shown_build_dir(&config))
+                .map_err(|d| vec![d])?;
+            let result = build_into(config, &mut sink);
+            if result.is_err() {
+                sink.tidy_failed();
+            }
+            result
+        }
     }
+}
+
+/// Builds into a build folder already held (by `watch`, which keeps it).
+pub fn build_into(config: Config, sink: &mut DiskSink) -> Result<Report, Vec<Diagnostic>> {
+    output::check_build_dir(&config).map_err(|d| vec![d])?;
+    run(config, Sink::Disk(sink))
+}
+
+/// Where a build's files go.
+enum Sink<'s> {
+    /// Checked as a build would, written nowhere.
+    Check(&'s DiskSink),
+    Disk(&'s mut DiskSink),
+}
+
+fn run(config: Config, sink: Sink) -> Result<Report, Vec<Diagnostic>> {
+    let start = Instant::now();
     let loaded = Loaded::load(config);
     let mut diagnostics = loaded.problems();
     let stages = vec![("load, check and render markdown", start.elapsed())];
@@ -259,17 +298,24 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
             *pages.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         }
     };
-    let write = match mode {
-        Mode::Check => {
-            let errors = render::render_site(&site, &rendered, &theme, &|f| count_page(&f));
-            if !errors.is_empty() {
-                diagnostics.extend(errors);
+    let write = match sink {
+        Sink::Check(sink) => {
+            diagnostics.extend(sink.warnings.iter().cloned());
+            let batch = sink.batch();
+            let errors = render::render_site(&site, &rendered, &theme, &|f| {
+                count_page(&f);
+                batch.stage(f)
+            });
+            diagnostics.extend(errors);
+            diagnostics.extend(batch.into_errors());
+            if diagnostics.iter().any(Diagnostic::is_error) {
                 return Err(diagnostics);
             }
             WriteSummary::default()
         }
-        Mode::Build => {
-            let writer = Writer::open(&site.config.build_dir);
+        Sink::Disk(sink) => {
+            diagnostics.append(&mut sink.warnings);
+            let batch = sink.batch();
             // Pages are indexed for search while the rest are still rendering.
             let indexer = site
                 .config
@@ -280,27 +326,30 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
                 if let Some(indexer) = &indexer {
                     indexer.add_file(&f);
                 }
-                writer.stage(f)
+                batch.stage(f)
             });
-            if !errors.is_empty() {
+            if !errors.is_empty() || batch.has_errors() {
                 diagnostics.extend(errors);
-                diagnostics.extend(writer.abort());
+                diagnostics.extend(sink.abort(batch));
                 return Err(diagnostics);
             }
             if let Some(indexer) = indexer {
                 let search_start = Instant::now();
                 match indexer.finish() {
-                    Ok(files) => files.into_iter().for_each(|f| writer.stage(f)),
+                    Ok(files) => files.into_iter().for_each(|f| batch.stage(f)),
                     Err(d) => {
                         diagnostics.push(d);
-                        diagnostics.extend(writer.abort());
+                        diagnostics.extend(sink.abort(batch));
                         return Err(diagnostics);
                     }
                 }
                 stages.push(("finish the search index", search_start.elapsed()));
             }
-            match writer.commit() {
-                Ok(summary) => summary,
+            match sink.commit(batch, Removals::Stale) {
+                Ok(mut summary) => {
+                    diagnostics.append(&mut summary.warnings);
+                    summary
+                }
                 Err(errs) => {
                     diagnostics.extend(errs);
                     return Err(diagnostics);

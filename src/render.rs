@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location, SourceFile};
 use crate::links::percent_encode_path;
 use crate::markdown::{html_escape, Highlighter, Rendered};
 use crate::paths::{OutputPath, SitePath};
@@ -29,6 +29,9 @@ pub struct OutFile {
     pub content: Content,
     /// For the pages search covers: the URL to index this page under.
     pub search: Option<SitePath>,
+    /// The source that wants this file (a page, an alias, a key in
+    /// book.toml), where a problem writing it is reported.
+    pub origin: Option<Location>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,7 +47,13 @@ impl OutFile {
             path,
             content: Content::Bytes(Cow::Owned(text.into_bytes())),
             search: None,
+            origin: None,
         }
+    }
+
+    fn from(mut self, origin: Location) -> Self {
+        self.origin = Some(origin);
+        self
     }
 }
 
@@ -441,10 +450,30 @@ fn render_job(
     };
     let html = theme.tera.render(template, &ctx)?;
     let mut file = OutFile::text(url.output_path(), html);
+    file.origin = origin(site, job);
     if searched(site, job) {
         file.search = Some(url);
     }
     Ok(file)
+}
+
+/// The source a page comes from, for problems writing it.
+fn origin(site: &Site, job: Job) -> Option<Location> {
+    let config = &site.config;
+    match job {
+        Job::Page(id) => {
+            let page = &site.pages[id];
+            (!page.implicit).then(|| (page.file.clone(), 0..0))
+        }
+        Job::TreeStep(t, _) | Job::TreeMap(t) => Some((site.trees[t].file.clone(), 0..0)),
+        Job::Tag(i) => site.tags[i].pages.first().map(|&p| {
+            let file = &site.pages[p].file;
+            let span = crate::content::find_yaml_key(&file.text, "tags").unwrap_or(0..0);
+            (file.clone(), span)
+        }),
+        Job::Tags | Job::NotFound => Some(config.located("title")),
+        Job::Search => Some(config.located("search")),
+    }
 }
 
 /// Whether search covers the page `job` renders: guides, the first step of
@@ -800,38 +829,50 @@ fn tree_map_context(site: &Site, shared: &Shared, t: usize) -> (&'static str, Si
 fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
     let config = &site.config;
     let mut files = Vec::new();
+    let theme_key = config.located("theme");
     for (name, bytes) in &theme.static_files {
         files.push(OutFile {
             path: OutputPath::new(name.clone()),
             content: Content::Bytes(bytes.clone()),
             search: None,
+            origin: Some(theme_key.clone()),
         });
     }
-    files.push(OutFile::text(
-        OutputPath::new(format!("{ASSET_DIR}/syntax.css")),
-        Highlighter::stylesheet(),
-    ));
+    files.push(
+        OutFile::text(
+            OutputPath::new(format!("{ASSET_DIR}/syntax.css")),
+            Highlighter::stylesheet(),
+        )
+        .from(theme_key),
+    );
     for asset in &site.assets {
+        let shown = crate::content::display_path(config, &asset.src);
         files.push(OutFile {
             path: asset.url.output_path(),
             content: Content::Copy(asset.disk.clone()),
             search: None,
+            origin: Some((SourceFile::new(shown, ""), 0..0)),
         });
     }
     for page in &site.pages {
+        let span = crate::content::find_yaml_key(&page.file.text, "aliases").unwrap_or(0..0);
         for alias in &page.aliases {
-            files.push(OutFile::text(
-                alias.output_path(),
-                redirect_page(config, alias, &page.url, &page.title),
-            ));
+            files.push(
+                OutFile::text(
+                    alias.output_path(),
+                    redirect_page(config, alias, &page.url, &page.title),
+                )
+                .from((page.file.clone(), span.clone())),
+            );
         }
     }
-    files.push(OutFile::text(OutputPath::new(".nojekyll"), String::new()));
+    let book = config.located("title");
+    files.push(OutFile::text(OutputPath::new(".nojekyll"), String::new()).from(book.clone()));
     if let Some(cname) = &config.cname {
-        files.push(OutFile::text(
-            OutputPath::new("CNAME"),
-            format!("{}\n", cname.trim()),
-        ));
+        files.push(
+            OutFile::text(OutputPath::new("CNAME"), format!("{}\n", cname.trim()))
+                .from(config.located("cname")),
+        );
     }
     let mut robots = String::from("User-agent: *\nAllow: /\n");
     if let Some(base) = &config.base_url {
@@ -839,9 +880,12 @@ fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
             "Sitemap: {}\n",
             base.absolute(&SitePath::file("sitemap.xml"))
         ));
-        files.push(OutFile::text(OutputPath::new("sitemap.xml"), sitemap(site)));
+        files.push(
+            OutFile::text(OutputPath::new("sitemap.xml"), sitemap(site))
+                .from(config.located("base-url")),
+        );
     }
-    files.push(OutFile::text(OutputPath::new("robots.txt"), robots));
+    files.push(OutFile::text(OutputPath::new("robots.txt"), robots).from(book));
     files
 }
 

@@ -177,6 +177,7 @@ fn bundle_file(file: pagefind::api::SyntheticFile) -> Option<OutFile> {
         path: OutputPath::new(path),
         content: Content::Bytes(Cow::Owned(file.contents)),
         search: None,
+        origin: None,
     })
 }
 

@@ -14,6 +14,7 @@ use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::content;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Highlighter;
+use crate::output::Fingerprint;
 use crate::paths::SitePath;
 use crate::pipeline::{render_page_markdown, Loaded};
 use crate::render::{self, Content, Job, OutFile, Renderer};
@@ -389,13 +390,13 @@ fn render_into(renderer: &Renderer, jobs: &[Job]) -> Result<RenderedFiles, Vec<D
 /// in the build folder can be the starting point.
 #[derive(Default)]
 pub struct BundleDiff {
-    /// Output path -> (hash, size) of the last bundle.
-    last: HashMap<String, (u64, u64)>,
+    /// Output path -> fingerprint of the last bundle.
+    last: HashMap<String, Fingerprint>,
 }
 
 impl BundleDiff {
     /// Starts from a bundle already written, as the manifest lists it.
-    pub fn knowing(last: HashMap<String, (u64, u64)>) -> BundleDiff {
+    pub fn knowing(last: HashMap<String, Fingerprint>) -> BundleDiff {
         BundleDiff { last }
     }
 
@@ -408,7 +409,7 @@ impl BundleDiff {
             let Output::Bytes(bytes) = &out else {
                 continue;
             };
-            let print = (crate::output::hash(bytes), bytes.len() as u64);
+            let print = Fingerprint::of(bytes);
             if self.last.get(&path) != Some(&print) {
                 files.push((path.clone(), out));
             }

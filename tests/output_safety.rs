@@ -103,9 +103,13 @@ fn check_writes_nothing() {
 fn leftover_temporary_files_from_a_killed_build_are_cleared() {
     let site = site();
     site.build_ok();
-    site.write("public/a/.index.html.999.mendbook-tmp", "half a page");
+    // A killed build leaves its staging folder, with files half written.
+    site.write(
+        "public/.mendbook-staging-999-0/0.mendbook-tmp",
+        "half a page",
+    );
     site.build_ok();
-    assert!(!site.exists("public/a/.index.html.999.mendbook-tmp"));
+    assert!(!site.exists("public/.mendbook-staging-999-0"));
 }
 
 /// Every `.html` file under `dir`, with its text.
