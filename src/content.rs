@@ -33,6 +33,9 @@ pub const FRONT_MATTER_FIELDS: &[&str] = &[
     "extra",
 ];
 
+/// Where `serve` answers its live-reload requests.
+const LIVE_DIR: &str = "__mendbook";
+
 /// Files generated for every site, whose URLs content must not take.
 const GENERATED_FILES: &[&str] = &[
     "404.html",
@@ -228,12 +231,34 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
         );
         return Vec::new();
     }
+    let bounds = crate::bounds::Bounds::of(config);
+    if let Err(d) = bounds.check_folder(root) {
+        diagnostics.push(d);
+        return Vec::new();
+    }
     let mut found = Vec::new();
+    // Links are followed only where they land inside the site: the filter
+    // refuses the others before the walk goes into them.
+    let refused = std::cell::RefCell::new(Vec::new());
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            match bounds.check(e.path(), e.path_is_symlink()) {
+                Ok(()) => true,
+                Err(d) => {
+                    refused.borrow_mut().push(d);
+                    false
+                }
+            }
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -274,6 +299,7 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
             kind,
         });
     }
+    diagnostics.append(&mut refused.into_inner());
     found
 }
 
@@ -387,6 +413,31 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
     };
     let date = check_date("date", &fm.date);
     let updated = check_date("updated", &fm.updated);
+
+    for tag in &fm.tags {
+        let slug = slugify(tag);
+        let shown = crate::report::sanitise(tag, 80);
+        let problem = if slug.is_empty() {
+            Some(format!(
+                "the tag `{shown}` has no letters or digits, so it cannot have a page"
+            ))
+        } else if slug.len() > crate::output::MAX_NAME_BYTES {
+            Some(format!(
+                "the tag `{shown}` is too long to be the name of its page ({} bytes; at most {})",
+                slug.len(),
+                crate::output::MAX_NAME_BYTES
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            diagnostics.push(
+                Diagnostic::error(message)
+                    .at(&file, key_span("tags"))
+                    .help("tags are short words or phrases, like `apology` or `first job`"),
+            );
+        }
+    }
 
     // The title: front matter, or a leading `# heading` which then leaves the body.
     let title = match fm.title.clone().filter(|t| !t.trim().is_empty()) {
@@ -536,6 +587,15 @@ impl Builder {
         target: Target,
         at: Option<(&SourceFile, Range<usize>)>,
     ) -> bool {
+        if let Some(why) = self.unusable(url) {
+            let mut d = Diagnostic::error(format!("{owner} cannot have the URL `{url}`: {why}"));
+            if let Some((file, span)) = at {
+                d = d.at(file, span);
+            }
+            self.diagnostics
+                .push(d.help("rename it, or give it another `slug`"));
+            return false;
+        }
         if let Some(first) = self.url_owner.get(url) {
             let mut d =
                 Diagnostic::error(format!("{owner} and {first} both map to the URL `{url}`"));
@@ -549,6 +609,31 @@ impl Builder {
         self.url_owner.insert(url.clone(), owner.to_string());
         self.site.by_url.insert(url.clone(), target);
         true
+    }
+
+    /// Why no source may have `url`, if none may: mendbook's own folders,
+    /// hidden names, and names too long for a file system.
+    fn unusable(&self, url: &SitePath) -> Option<String> {
+        let mut segments = url.as_str().split('/').filter(|s| !s.is_empty());
+        if let Some(first) = url.as_str().split('/').next() {
+            let reserved = first == crate::render::ASSET_DIR
+                || first == LIVE_DIR
+                || (first == crate::search::BUNDLE_DIR && self.site.config.search);
+            if reserved {
+                return Some(format!("`/{first}/` holds mendbook's own files"));
+            }
+        }
+        if segments.any(|s| s.starts_with('.') || s.contains(['\\', ':'])) {
+            return Some("a hidden name (starting with `.`) is never published".into());
+        }
+        let longest = url.as_str().split('/').map(str::len).max().unwrap_or(0);
+        if longest > crate::output::MAX_NAME_BYTES {
+            return Some(format!(
+                "a part of it is {longest} bytes long, and file systems allow {}",
+                crate::output::MAX_NAME_BYTES
+            ));
+        }
+        None
     }
 
     fn dir_url(dir: &str) -> SitePath {
@@ -814,6 +899,18 @@ impl Builder {
         }
 
         let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+        // Tags that differ only in case and spacing are one tag; tags that
+        // differ otherwise but share a slug (`C++` and `C#`) would share a
+        // page, which is an error naming both pages.
+        let same = |a: &str, b: &str| {
+            let norm = |s: &str| {
+                s.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            };
+            norm(a) == norm(b)
+        };
         for (id, page) in self.site.pages.iter().enumerate() {
             for name in &page.tags {
                 let slug = slugify(name);
@@ -823,7 +920,22 @@ impl Builder {
                     slug,
                     pages: Vec::new(),
                 });
-                if !tag.pages.contains(&id) {
+                if !same(&tag.name, name) {
+                    let first = &self.site.pages[tag.pages[0]].file.name;
+                    let span = find_yaml_key(&page.file.text, "tags").unwrap_or(0..0);
+                    self.diagnostics.push(
+                        Diagnostic::error(format!(
+                            "the tag `{name}` here and the tag `{}` in {} would share the page `{}`",
+                            tag.name,
+                            first.display(),
+                            tag.url
+                        ))
+                        .at(&page.file, span)
+                        .help("spell them the same, or make them differ in letters or digits"),
+                    );
+                }
+                // Pages come in order, so a repeat is always the last one.
+                if tag.pages.last() != Some(&id) {
                     tag.pages.push(id);
                 }
             }
@@ -850,8 +962,14 @@ impl Builder {
 
 fn page_from(p: &Parsed, kind: PageKind, url: SitePath, parent: Option<PageId>) -> Page {
     let mut tags: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for t in &p.fm.tags {
-        if !slugify(t).is_empty() && !tags.iter().any(|x| slugify(x) == slugify(t)) {
+        let key = t
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if !slugify(t).is_empty() && seen.insert(key) {
             tags.push(t.trim().to_string());
         }
     }

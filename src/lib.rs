@@ -5,6 +5,7 @@
 //! [`links`] checked → [`render`] through a [`theme`] → [`output`].
 //! [`pipeline`] wires the stages; [`cli`] is the only place that prints.
 
+pub mod bounds;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -336,7 +336,13 @@ fn run(config: Config, sink: Sink) -> Result<Report, Vec<Diagnostic>> {
             if let Some(indexer) = indexer {
                 let search_start = Instant::now();
                 match indexer.finish() {
-                    Ok(files) => files.into_iter().for_each(|f| batch.stage(f)),
+                    Ok(files) => {
+                        let origin = site.config.located("search");
+                        for mut f in files {
+                            f.origin = Some(origin.clone());
+                            batch.stage(f);
+                        }
+                    }
                     Err(d) => {
                         diagnostics.push(d);
                         diagnostics.extend(sink.abort(batch));

@@ -45,11 +45,22 @@ impl Theme {
 
         let dir = config.root.join("themes").join(&config.theme);
         if dir.is_dir() {
+            let bounds = crate::bounds::Bounds::of(config);
+            bounds.check_folder(&dir).map_err(|d| vec![d])?;
             let mut errors = Vec::new();
-            for entry in walkdir::WalkDir::new(&dir)
+            let refused = std::cell::RefCell::new(Vec::new());
+            let walker = walkdir::WalkDir::new(&dir)
                 .follow_links(true)
                 .sort_by_file_name()
-            {
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0
+                        || bounds
+                            .check(e.path(), e.path_is_symlink())
+                            .map_err(|d| refused.borrow_mut().push(d))
+                            .is_ok()
+                });
+            for entry in walker {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
@@ -87,6 +98,7 @@ impl Theme {
                     ))),
                 }
             }
+            errors.append(&mut refused.into_inner());
             if !errors.is_empty() {
                 return Err(errors);
             }
