@@ -166,7 +166,7 @@ impl Printer {
     }
 
     /// Prints what `serve` and `watch` report, one line per rebuild.
-    fn reporter(&self, root: &Path) -> crate::live::Reporter {
+    fn reporter(&self, root: &Path, serving: bool) -> crate::live::Reporter {
         let printer = Printer {
             quiet: self.quiet,
             verbose: self.verbose,
@@ -176,8 +176,23 @@ impl Printer {
         std::sync::Arc::new(move |note| {
             use crate::live::Note;
             match note {
-                Note::Serving { url, polling } => {
-                    printer.info(format!("Serving at {url}  (Ctrl-C to stop)"));
+                Note::Serving {
+                    url,
+                    local,
+                    exposed,
+                    polling,
+                } => {
+                    match local {
+                        Some(local) => printer.info(format!(
+                            "Serving at {url}, on this machine {local}  (Ctrl-C to stop)"
+                        )),
+                        None => printer.info(format!("Serving at {url}  (Ctrl-C to stop)")),
+                    }
+                    if exposed {
+                        eprintln!(
+                            "warning: other machines on your network can open this preview, drafts included; leave out --bind to keep it to this machine"
+                        );
+                    }
                     if polling {
                         printer.info(
                             "Watching by polling: file system events are not available here.",
@@ -224,8 +239,13 @@ impl Printer {
                     printer.diagnostics(&problems);
                     let n = problems.iter().filter(|d| d.is_error()).count();
                     eprintln!(
-                        "error: {n} {}; the last good build is still served",
-                        if n == 1 { "error" } else { "errors" }
+                        "error: {n} {}; {}",
+                        if n == 1 { "error" } else { "errors" },
+                        if serving {
+                            "the last good build is still served"
+                        } else {
+                            "the build folder keeps the last good build"
+                        }
                     );
                 }
                 Note::Warnings(w) => printer.diagnostics(&w),
@@ -380,7 +400,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
                 open: args.open,
                 poll: args.poll,
             };
-            crate::live::serve(&root, overrides, options, printer.reporter(&root))
+            crate::live::serve(&root, overrides, options, printer.reporter(&root, true))
         }
         Command::Watch(args) => {
             let root = find_site(args.site.root.root.as_deref())?;
@@ -388,7 +408,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
                 drafts: args.site.drafts,
                 ..Overrides::default()
             };
-            crate::live::watch(&root, overrides, args.poll, printer.reporter(&root))
+            crate::live::watch(&root, overrides, args.poll, printer.reporter(&root, false))
         }
         Command::Init { dir } => {
             let cwd = std::env::current_dir().unwrap_or_default();

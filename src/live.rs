@@ -22,7 +22,15 @@ use crate::watch::Watcher;
 #[derive(Debug)]
 pub enum Note {
     /// The preview is up.
-    Serving { url: String, polling: bool },
+    Serving {
+        /// Where it listens, as bound.
+        url: String,
+        /// The same on loopback, when bound to every address.
+        local: Option<String>,
+        /// Whether other machines can connect (drafts are shown to them).
+        exposed: bool,
+        polling: bool,
+    },
     /// `watch` made its first build.
     Watching {
         pages: usize,
@@ -198,14 +206,41 @@ fn follow_changes(
             continue;
         }
         let mut reindex = false;
-        session.apply(&inputs, &mut |changes| {
-            reindex |= changes.reindex;
-            publish(&inputs, &changes);
+        let applied = contain(|| {
+            session.apply(&inputs, &mut |changes| {
+                reindex |= changes.reindex;
+                publish(&inputs, &changes);
+            })
         });
+        if let Err(why) = applied {
+            // Whatever state the session was left in, the next change
+            // loads the site afresh; the last good build stays published.
+            session.forget();
+            let problem = Diagnostic::error(format!("mendbook failed while rebuilding: {why}"))
+                .help("this is a bug in mendbook; the last good build is kept, and the next change rebuilds everything");
+            let failed = Changes {
+                problems: vec![problem],
+                ..Changes::default()
+            };
+            let _ = contain(|| publish(&inputs, &failed));
+            continue;
+        }
         if let Some(snapshot) = session.search_snapshot().filter(|_| reindex) {
             search.submit(snapshot);
         }
     }
+}
+
+/// Runs `f`, turning a panic into its message, so one bad rebuild cannot
+/// take the preview down.
+fn contain<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "an unexpected error".into())
+    })
 }
 
 fn start_watcher(config: &Config, poll: bool) -> Result<Watcher, Vec<Diagnostic>> {
@@ -254,25 +289,34 @@ pub fn serve(
         .local_addr()
         .map(|a| a.port())
         .unwrap_or(options.port);
-    let host = if options.bind.is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        options.bind.to_string()
+    let url_at = |ip: IpAddr| {
+        let host = match ip {
+            IpAddr::V6(v6) => format!("[{v6}]"),
+            IpAddr::V4(v4) => v4.to_string(),
+        };
+        format!(
+            "http://{host}:{port}{}",
+            crate::links::percent_encode_path(&prefix)
+        )
     };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host
-    };
-    let url = format!("http://{host}:{port}{prefix}");
+    let url = url_at(options.bind);
+    // Bound to every address: this machine reaches it on loopback.
+    let local = options.bind.is_unspecified().then(|| {
+        url_at(match options.bind {
+            IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        })
+    });
 
     let watcher = start_watcher(&config, options.poll)?;
     report(Note::Serving {
         url: url.clone(),
+        local: local.clone(),
+        exposed: !options.bind.is_loopback(),
         polling: watcher.polling,
     });
     if options.open {
-        open_browser(&url);
+        open_browser(local.as_deref().unwrap_or(&url));
     }
 
     let search = {
@@ -380,6 +424,19 @@ fn to_out_file(path: &str, out: &Output) -> OutFile {
         },
         search: None,
         origin: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_is_contained_as_its_message() {
+        assert_eq!(super::contain(|| 2 + 2), Ok(4));
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let caught = super::contain(|| -> u8 { panic!("rebuild went wrong at {}", 3) });
+        std::panic::set_hook(hook);
+        assert_eq!(caught, Err("rebuild went wrong at 3".to_string()));
     }
 }
 

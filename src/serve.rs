@@ -4,8 +4,12 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::State;
@@ -14,8 +18,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use futures_util::stream::{self, Stream, StreamExt};
-use tokio::sync::broadcast;
+use futures_util::stream::{self, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::links::percent_decode;
@@ -59,6 +64,8 @@ pub struct Live {
     pub events: broadcast::Sender<LiveEvent>,
     /// The site prefix, `/recovery/` or `/`.
     pub prefix: String,
+    /// Slots for open live-reload streams.
+    streams: Arc<Semaphore>,
 }
 
 impl Live {
@@ -68,6 +75,7 @@ impl Live {
             published: RwLock::new(Published::default()),
             events,
             prefix,
+            streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS)),
         })
     }
 
@@ -93,12 +101,132 @@ pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, String> {
     })
 }
 
+/// The most connections served at once. More wait in the kernel's queue,
+/// so a flood cannot use up the file descriptors rebuilds need.
+const MAX_CONNECTIONS: usize = 512;
+/// The most live-reload streams open at once; more get 503.
+pub const MAX_EVENT_STREAMS: usize = 256;
+/// A connection that moves no byte either way for this long is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often an open event stream is sent a keep-alive comment.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// Accepts connections only while fewer than [`MAX_CONNECTIONS`] are open.
+struct Limited {
+    inner: tokio::net::TcpListener,
+    slots: Arc<Semaphore>,
+}
+
+impl axum::serve::Listener for Limited {
+    type Io = Guarded;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Guarded, SocketAddr) {
+        loop {
+            let Ok(slot) = self.slots.clone().acquire_owned().await else {
+                // The semaphore is never closed; wait a moment if it were.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            };
+            match self.inner.accept().await {
+                Ok((io, addr)) => {
+                    let _ = io.set_nodelay(true);
+                    return (
+                        Guarded {
+                            io,
+                            _slot: slot,
+                            idle: Box::pin(tokio::time::sleep(IDLE_TIMEOUT)),
+                        },
+                        addr,
+                    );
+                }
+                // Out of descriptors or the like: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// A connection holding its slot, closed after [`IDLE_TIMEOUT`] without
+/// traffic.
+struct Guarded {
+    io: tokio::net::TcpStream,
+    _slot: OwnedSemaphorePermit,
+    idle: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Guarded {
+    fn progressed(&mut self) {
+        self.idle
+            .as_mut()
+            .reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
+    }
+
+    fn timed_out(&mut self, cx: &mut Context<'_>) -> bool {
+        self.idle.as_mut().poll(cx).is_ready()
+    }
+}
+
+fn idle_error() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::TimedOut, "idle connection")
+}
+
+impl AsyncRead for Guarded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match Pin::new(&mut self.io).poll_read(cx, buf) {
+            Poll::Ready(r) => {
+                self.progressed();
+                Poll::Ready(r)
+            }
+            Poll::Pending if self.timed_out(cx) => Poll::Ready(Err(idle_error())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncWrite for Guarded {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match Pin::new(&mut self.io).poll_write(cx, buf) {
+            Poll::Ready(r) => {
+                self.progressed();
+                Poll::Ready(r)
+            }
+            Poll::Pending if self.timed_out(cx) => Poll::Ready(Err(idle_error())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
 /// Serves until `shutdown` completes.
 pub async fn run(
     listener: tokio::net::TcpListener,
     live: Arc<Live>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let listener = Limited {
+        inner: listener,
+        slots: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
+    };
     let app = Router::new()
         .route(LIVE_SCRIPT, get(live_script))
         .route(LIVE_EVENTS, get(live_events))
@@ -120,9 +248,18 @@ async fn live_script() -> impl IntoResponse {
     )
 }
 
-async fn live_events(
-    State(live): State<Arc<Live>>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn live_events(State(live): State<Arc<Live>>) -> Response {
+    // Each open page holds a stream; past the cap, new ones are turned
+    // away rather than let a flood starve the pages themselves.
+    let Ok(stream_slot) = live.streams.clone().try_acquire_owned() else {
+        // Closed at once, so a refused client does not keep a slot.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONNECTION, "close")],
+            "too many live-reload connections",
+        )
+            .into_response();
+    };
     // A page that connects while a build is broken sees the overlay at once.
     let current = {
         let published = live.published.read().unwrap_or_else(|e| e.into_inner());
@@ -142,8 +279,14 @@ async fn live_events(
             }
         }
     });
-    let stream = stream::iter(current).chain(updates).map(|e| Ok(to_sse(e)));
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    let stream = stream::iter(current).chain(updates).map(move |e| {
+        // The slot is freed when the stream (and this closure) is dropped.
+        let _held = &stream_slot;
+        Ok::<_, Infallible>(to_sse(e))
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response()
 }
 
 fn to_sse(e: LiveEvent) -> Event {

@@ -91,6 +91,13 @@ impl Session {
         (session, changes)
     }
 
+    /// Forgets the loaded site, so the next change loads it afresh (after
+    /// a rebuild that failed midway). The published outputs are kept, to
+    /// diff the next build against.
+    pub fn forget(&mut self) {
+        self.loaded = None;
+    }
+
     /// The configuration of the last successful load.
     pub fn config(&self) -> Option<&Config> {
         self.loaded.as_ref().map(|l| &l.site.config)

@@ -23,6 +23,30 @@ enum Backend {
     Poll(Debouncer<PollWatcher, RecommendedCache>),
 }
 
+/// Which folder a path names: its device and inode where the system has
+/// them, so a folder deleted and made again is told from the old one.
+/// (A new folder often gets the inode number the old one freed, so the
+/// time it was made is part of its identity where the system keeps it.)
+type Identity = (u64, u64, u128);
+
+fn identity(path: &Path) -> Option<Identity> {
+    let meta = std::fs::metadata(path).ok()?;
+    let born = meta
+        .created()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino(), born))
+    }
+    #[cfg(not(unix))]
+    {
+        Some((0, 0, born))
+    }
+}
+
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {
     backend: Backend,
@@ -30,6 +54,9 @@ pub struct Watcher {
     roots: Vec<PathBuf>,
     /// Folders to watch deeply that did not exist yet (a new `themes/`).
     pending: Vec<PathBuf>,
+    /// The folders watched deeply, with the identity of the folder that
+    /// was there when its watch began (`None` when there was none).
+    deep: Vec<(PathBuf, Option<Identity>)>,
     ignore: Vec<PathBuf>,
     /// Whether native events failed and polling is used instead.
     pub polling: bool,
@@ -100,6 +127,7 @@ impl Watcher {
             rx,
             roots: deep.iter().chain(shallow).cloned().collect(),
             pending: deep.iter().filter(|p| !p.exists()).cloned().collect(),
+            deep: deep.iter().map(|p| (p.clone(), identity(p))).collect(),
             ignore,
             polling,
         })
@@ -110,12 +138,12 @@ impl Watcher {
     pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         loop {
             let result = self.rx.recv().ok()?;
-            self.watch_new_folders();
             let mut batch = self.relevant(result);
             // Gather what else arrived in the same moment.
             while let Ok(more) = self.rx.try_recv() {
                 batch.extend(self.relevant(more));
             }
+            self.watch_new_folders(&batch);
             batch.sort();
             batch.dedup();
             if !batch.is_empty() {
@@ -124,8 +152,30 @@ impl Watcher {
         }
     }
 
-    /// Starts watching folders that have appeared since the start.
-    fn watch_new_folders(&mut self) {
+    /// Starts watching folders that have appeared since the start, and
+    /// watches again a folder that was replaced (`rm -rf content` and a
+    /// copy put back, or a checkout that does the same): the old watch went
+    /// with the old folder.
+    fn watch_new_folders(&mut self, touched: &[PathBuf]) {
+        for (dir, seen) in &mut self.deep {
+            // An event on the folder itself (made, removed, moved) or a
+            // different folder at its path means the old watch is gone.
+            let now = identity(dir);
+            if now != *seen || touched.contains(dir) {
+                match &mut self.backend {
+                    Backend::Native(d) => {
+                        let _ = d.unwatch(dir.as_path());
+                    }
+                    Backend::Poll(d) => {
+                        let _ = d.unwatch(dir.as_path());
+                    }
+                }
+                if !self.pending.contains(dir) {
+                    self.pending.push(dir.clone());
+                }
+                *seen = None;
+            }
+        }
         let pending = std::mem::take(&mut self.pending);
         for dir in pending {
             let watched = dir.is_dir()
@@ -133,7 +183,11 @@ impl Watcher {
                     Backend::Native(d) => d.watch(&dir, RecursiveMode::Recursive).is_ok(),
                     Backend::Poll(d) => d.watch(&dir, RecursiveMode::Recursive).is_ok(),
                 };
-            if !watched {
+            if watched {
+                if let Some((_, seen)) = self.deep.iter_mut().find(|(d, _)| *d == dir) {
+                    *seen = identity(&dir);
+                }
+            } else {
                 self.pending.push(dir);
             }
         }

@@ -468,3 +468,194 @@ fn a_longer_guide_updates_the_pages_that_list_it_after_itself() {
     );
     assert!(body(port, "/recovery/guides/").1.contains("3 min read"));
 }
+
+#[test]
+fn inputs_that_used_to_crash_serve_are_problems_and_it_keeps_rebuilding() {
+    let site = site();
+    let (running, port) = serve(&site);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    // A tree nested 5,000 deep overflowed the stack and killed serve.
+    site.write(
+        "content/guides/t.yaml",
+        &format!("{}x\n", "- ".repeat(5_000)),
+    );
+    let problems = events.expect("problems", WAIT);
+    assert!(problems.contains("content/guides/t.yaml:1:"), "{problems}");
+    std::fs::remove_file(site.path("content/guides/t.yaml")).unwrap();
+    events.expect("clear", WAIT);
+    // An error past column 65,535 panicked in the printer and silently
+    // stopped every later rebuild.
+    site.write(
+        "content/guides/a.md",
+        &format!(
+            "---\ntitle: Guide A\n---\n\n{} [x](nowhere.md)\n",
+            "a".repeat(70_000)
+        ),
+    );
+    let problems = events.expect("problems", WAIT);
+    assert!(
+        problems.contains("content/guides/a.md:5:70006"),
+        "{problems}"
+    );
+    running.wait_for_line("content/guides/a.md:5:70006", WAIT);
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nStill alive.\n",
+    );
+    events.expect("clear", WAIT);
+    events.expect("reload", WAIT);
+    assert!(body(port, "/recovery/guides/a/").1.contains("Still alive."));
+}
+
+#[test]
+fn a_content_folder_replaced_wholesale_is_still_watched() {
+    let site = site();
+    let (_running, port) = serve(&site);
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+    // `rm -rf content; cp -r backup content`, as a checkout might do.
+    let backup = tempfile::tempdir().unwrap();
+    for (rel, text) in [
+        ("_index.md", "Home.\n"),
+        ("guides/a.md", "---\ntitle: Guide A\n---\n\nRestored A.\n"),
+        (
+            "guides/b.md",
+            "---\ntitle: Guide B\n---\n\nSee [A](a.md).\n",
+        ),
+    ] {
+        let p = backup.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    std::fs::remove_dir_all(site.path("content")).unwrap();
+    let copy = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(backup.path())
+        .arg(site.path("content"))
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let deadline = std::time::Instant::now() + WAIT;
+    while !body(port, "/recovery/guides/a/").1.contains("Restored A.") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the restored folder was never read"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Edits inside the new folder are seen.
+    while events.rx.try_recv().is_ok() {}
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nEdited after the restore.\n",
+    );
+    events.expect("reload", WAIT);
+    assert!(body(port, "/recovery/guides/a/")
+        .1
+        .contains("Edited after the restore."));
+}
+
+/// Lets this test process open `want` files, as far as the system allows.
+fn allow_open_files(want: u64) -> u64 {
+    unsafe {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = want.min(limit.rlim_max as u64) as libc::rlim_t;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur as u64
+    }
+}
+
+#[test]
+fn a_flood_of_event_streams_neither_stops_pages_nor_rebuilds() {
+    const FLOOD: usize = 5_000;
+    let allowed = allow_open_files(FLOOD as u64 + 1_000);
+    assert!(
+        allowed >= FLOOD as u64 + 200,
+        "this machine allows only {allowed} open files"
+    );
+    let site = site();
+    let (_running, port) = serve(&site);
+    // The author's own open page, connected before the flood.
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(Duration::from_millis(300));
+
+    let flood: Vec<std::net::TcpStream> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(move || {
+                    use std::io::Write;
+                    let mut held = Vec::new();
+                    for _ in 0..FLOOD / 8 {
+                        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+                        let Ok(mut s) =
+                            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(5))
+                        else {
+                            continue;
+                        };
+                        let _ = write!(
+                            s,
+                            "GET /__mendbook/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+                        );
+                        held.push(s);
+                    }
+                    held
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert!(
+        flood.len() >= FLOOD * 9 / 10,
+        "only {} connected",
+        flood.len()
+    );
+
+    // Pages are still answered while the flood holds its connections.
+    let (status, html) = body(port, "/recovery/guides/a/");
+    assert_eq!(status, 200);
+    assert!(html.contains("First version of A."));
+    // And rebuilds still happen and reach the author's page.
+    site.write(
+        "content/guides/a.md",
+        "---\ntitle: Guide A\n---\n\nEdited during the flood.\n",
+    );
+    let urls = events.expect("reload", WAIT);
+    assert!(urls.contains("/recovery/guides/a/"), "{urls}");
+    assert!(body(port, "/recovery/guides/a/")
+        .1
+        .contains("Edited during the flood."));
+    drop(flood);
+}
+
+#[test]
+fn binding_beyond_this_machine_says_where_and_warns() {
+    let site = site();
+    let port = free_port();
+    let running = Running::start(
+        site.root(),
+        &["serve", "--bind", "0.0.0.0", "--port", &port.to_string()],
+        "Serving at",
+    );
+    running.wait_for_line("drafts included", WAIT);
+    let out = running.output();
+    assert!(
+        out.contains(&format!("Serving at http://0.0.0.0:{port}/recovery/")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "on this machine http://127.0.0.1:{port}/recovery/"
+        )),
+        "{out}"
+    );
+    assert_eq!(body(port, "/recovery/guides/a/").0, 200);
+}
