@@ -427,19 +427,6 @@ fn to_out_file(path: &str, out: &Output) -> OutFile {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_panic_is_contained_as_its_message() {
-        assert_eq!(super::contain(|| 2 + 2), Ok(4));
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        let caught = super::contain(|| -> u8 { panic!("rebuild went wrong at {}", 3) });
-        std::panic::set_hook(hook);
-        assert_eq!(caught, Err("rebuild went wrong at 3".to_string()));
-    }
-}
-
 fn open_browser(url: &str) {
     let cmd = if cfg!(target_os = "macos") {
         "open"
@@ -453,4 +440,17 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_is_contained_as_its_message() {
+        assert_eq!(super::contain(|| 2 + 2), Ok(4));
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let caught = super::contain(|| -> u8 { panic!("rebuild went wrong at {}", 3) });
+        std::panic::set_hook(hook);
+        assert_eq!(caught, Err("rebuild went wrong at 3".to_string()));
+    }
 }
