@@ -564,10 +564,10 @@ fn allow_open_files(want: u64) -> u64 {
             rlim_max: 0,
         };
         libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-        limit.rlim_cur = want.min(limit.rlim_max as u64) as libc::rlim_t;
+        limit.rlim_cur = want.min(limit.rlim_max);
         libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
         libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-        limit.rlim_cur as u64
+        limit.rlim_cur
     }
 }
 
