@@ -313,6 +313,26 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
     // When the front matter cannot be read, a missing title is no news.
     let mut fm_broken = false;
 
+    if text.starts_with("+++") {
+        let yaml = toml_as_yaml(&text);
+        diagnostics.push(
+            Diagnostic::error(
+                "front matter between `+++` lines (TOML) is not supported; mendbook reads YAML between `---` lines",
+            )
+            .at(&file, 0..3)
+            .help(format!("write it as:\n---\n{yaml}---")),
+        );
+        return Parsed {
+            src,
+            file,
+            fm,
+            title: humanise(""),
+            body_start: text.len(),
+            date: None,
+            updated: None,
+            diagnostics,
+        };
+    }
     if let Some(rest) = text.strip_prefix("---") {
         let first_line_end = rest.find('\n').map(|i| i + 3 + 1).unwrap_or(text.len());
         if text[3..first_line_end].trim().is_empty() {
@@ -352,6 +372,8 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
                 Ok((value, unknown)) => {
                     fm = value;
                     for key in unknown {
+                        // `Title:` is one mistake, not also a missing title.
+                        fm_broken |= did_you_mean(&key, ["title"]).is_some() && fm.title.is_none();
                         let top = key.split('.').next().unwrap_or(&key).to_string();
                         let span = find_yaml_key(fm_text, &top)
                             .map(|r| r.start + range.start..r.end + range.start)
@@ -373,14 +395,15 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
                 Err(e) => {
                     fm_broken = true;
                     let at = range.start + e.offset.unwrap_or(0);
-                    // serde names our Rust type; authors know it as "fields".
-                    let message = e
-                        .message
-                        .replace("struct FrontMatter", "fields like `title: …`");
-                    let mut d = Diagnostic::error(format!("invalid front matter: {message}"))
-                        .at(&file, at..at + 1);
+                    let mut d = Diagnostic::error(format!(
+                        "invalid front matter: {}",
+                        for_authors(&e.message)
+                    ))
+                    .at(&file, at..at + 1);
                     if fm_text.lines().any(|l| l.starts_with('\t')) {
                         d = d.help("YAML does not allow tabs for indentation; use spaces");
+                    } else if let Some(help) = list_help(&e.message) {
+                        d = d.help(help);
                     }
                     diagnostics.push(d);
                 }
@@ -507,6 +530,58 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
         updated,
         diagnostics,
     }
+}
+
+/// A serde message in words an author uses: "fields", "a list", "a whole
+/// number", not Rust's names for them.
+fn for_authors(message: &str) -> String {
+    message
+        .replace("struct FrontMatter", "fields like `title: …`")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected a sequence", "expected a list")
+        .replace("expected a boolean", "expected true or false")
+        .replace("invalid type: string", "found the text")
+        .replace("invalid type: integer", "found the number")
+        .replace("invalid type: map", "found a mapping")
+}
+
+/// `tags: a, b` is a list written as text; say how to write the list.
+fn list_help(message: &str) -> Option<String> {
+    let (key, rest) = message.split_once(": ")?;
+    if !["tags", "authors", "aliases"].contains(&key) || !rest.contains("expected a sequence") {
+        return None;
+    }
+    let value = rest.split('"').nth(1)?;
+    let items: Vec<&str> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    Some(format!(
+        "write a list in brackets: `{key}: [{}]`",
+        items.join(", ")
+    ))
+}
+
+/// TOML front matter as the YAML mendbook reads, for the error's help:
+/// `key = value` lines become `key: value`.
+fn toml_as_yaml(text: &str) -> String {
+    let mut out = String::new();
+    for line in text
+        .lines()
+        .skip(1)
+        .take_while(|l| l.trim() != "+++")
+        .take(20)
+    {
+        match line.split_once('=') {
+            Some((k, v)) => out.push_str(&format!("{}: {}\n", k.trim(), v.trim())),
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// `# Title` as the first non-blank line: the title and the bytes it spans.
