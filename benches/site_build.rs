@@ -13,41 +13,8 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use common::{generate_corpus, median, release_binary, sizes};
-
-struct Measure {
-    wall: Duration,
-    max_rss_kib: i64,
-    ok: bool,
-}
-
-/// Runs a command and measures its wall time and peak resident memory.
-// The child is reaped by wait4, which clippy cannot see.
-#[allow(clippy::zombie_processes)]
-fn measure(cmd: &mut Command) -> Measure {
-    // Flush what earlier runs left to write, so it is not charged to this one.
-    // SAFETY: sync has no preconditions.
-    unsafe { libc::sync() };
-    let start = Instant::now();
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    Measure {
-        wall,
-        max_rss_kib: usage.ru_maxrss,
-        ok: rc == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-    }
-}
+use common::{generate_corpus, measure, median, release_binary, sizes, Measure};
 
 /// Measures one run and prints it as `label: wall  peak` under its peers.
 fn timed(label: &str, cmd: &mut Command) -> Measure {

@@ -556,25 +556,10 @@ fn a_content_folder_replaced_wholesale_is_still_watched() {
         .contains("Edited after the restore."));
 }
 
-/// Lets this test process open `want` files, as far as the system allows.
-fn allow_open_files(want: u64) -> u64 {
-    unsafe {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-        limit.rlim_cur = want.min(limit.rlim_max);
-        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-        limit.rlim_cur
-    }
-}
-
 #[test]
 fn a_flood_of_event_streams_neither_stops_pages_nor_rebuilds() {
     const FLOOD: usize = 5_000;
-    let allowed = allow_open_files(FLOOD as u64 + 1_000);
+    let allowed = common::allow_open_files(FLOOD as u64 + 1_000);
     assert!(
         allowed >= FLOOD as u64 + 200,
         "this machine allows only {allowed} open files"
@@ -585,34 +570,7 @@ fn a_flood_of_event_streams_neither_stops_pages_nor_rebuilds() {
     let events = EventStream::connect(port, "/__mendbook/events");
     std::thread::sleep(Duration::from_millis(300));
 
-    let flood: Vec<std::net::TcpStream> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..8)
-            .map(|_| {
-                scope.spawn(move || {
-                    use std::io::Write;
-                    let mut held = Vec::new();
-                    for _ in 0..FLOOD / 8 {
-                        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-                        let Ok(mut s) =
-                            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(5))
-                        else {
-                            continue;
-                        };
-                        let _ = write!(
-                            s,
-                            "GET /__mendbook/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
-                        );
-                        held.push(s);
-                    }
-                    held
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect()
-    });
+    let flood = common::flood_event_streams(port, FLOOD);
     assert!(
         flood.len() >= FLOOD * 9 / 10,
         "only {} connected",

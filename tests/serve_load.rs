@@ -1,5 +1,6 @@
 //! `mendbook serve` under load, and where it listens. The load test runs for
-//! 30 s, so it is ignored by default; run it with
+//! 30 s, with a flood of 5,000 live-reload connections held open on top,
+//! so it is ignored by default; run it with
 //! `cargo test --release --test serve_load -- --ignored --nocapture`.
 
 mod common;
@@ -73,6 +74,18 @@ fn two_hundred_clients_for_thirty_seconds_while_files_change() {
     }
     std::thread::sleep(Duration::from_secs(1));
     let rss_before = rss_kib(pid);
+    // The author's own page, listening for reloads through it all.
+    let events = common::EventStream::connect(port, "/__mendbook/events");
+    // A flood of live-reload connections, held open throughout.
+    const FLOOD: usize = 5_000;
+    assert!(common::allow_open_files(FLOOD as u64 + 2_000) >= FLOOD as u64 + 1_000);
+    let flood_start = Instant::now();
+    let flood = common::flood_event_streams(port, FLOOD);
+    println!(
+        "flood: {} of {FLOOD} live-reload connections opened in {:.1} s",
+        flood.len(),
+        flood_start.elapsed().as_secs_f64()
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicUsize::new(0));
@@ -111,14 +124,20 @@ fn two_hundred_clients_for_thirty_seconds_while_files_change() {
     for c in clients {
         c.join().unwrap();
     }
+    // Rebuilds kept reaching the author's page.
+    let mut reloads = 0;
+    while let Ok((event, _)) = events.rx.try_recv() {
+        reloads += usize::from(event == "reload");
+    }
+    drop(flood);
     let elapsed = start.elapsed();
     std::thread::sleep(Duration::from_secs(1));
     let rss_after = rss_kib(pid);
     let requests = done.load(Ordering::Relaxed);
     let failures = failures.lock().unwrap();
     println!(
-        "{requests} requests in {:.1} s ({:.0}/s) by 200 clients, {edits} edits; \
-         {} failed; serve RSS {:.1} MiB before, {:.1} MiB after",
+        "{requests} requests in {:.1} s ({:.0}/s) by 200 clients, {edits} edits, \
+         {reloads} reloads seen; {} failed; serve RSS {:.1} MiB before, {:.1} MiB after",
         elapsed.as_secs_f64(),
         requests as f64 / elapsed.as_secs_f64(),
         failures.len(),
@@ -132,6 +151,10 @@ fn two_hundred_clients_for_thirty_seconds_while_files_change() {
         &failures[..failures.len().min(5)]
     );
     assert!(requests > 10_000, "only {requests} requests");
+    assert!(
+        reloads > edits / 4,
+        "only {reloads} reloads for {edits} edits"
+    );
     assert!(
         rss_after < rss_before * 2 + 20 * 1024,
         "memory grew from {rss_before} KiB to {rss_after} KiB"

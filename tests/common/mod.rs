@@ -523,3 +523,50 @@ impl EventStream {
         }
     }
 }
+
+/// Lets this test process open `want` files, as far as the system allows.
+pub fn allow_open_files(want: u64) -> u64 {
+    unsafe {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = want.min(limit.rlim_max);
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur
+    }
+}
+
+/// Opens `n` connections asking for the live-reload stream and keeps them
+/// open, as a flood would; returns those that connected.
+pub fn flood_event_streams(port: u16, n: usize) -> Vec<TcpStream> {
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut held = Vec::new();
+                    for _ in 0..n / 8 {
+                        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+                        let Ok(mut s) =
+                            TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
+                        else {
+                            continue;
+                        };
+                        let _ = write!(
+                            s,
+                            "GET /__mendbook/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+                        );
+                        held.push(s);
+                    }
+                    held
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    })
+}
