@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// The folders a site's inputs must lie in and out of.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ impl Bounds {
             .file_name()
             .is_some_and(|n| n.to_string_lossy().chars().any(char::is_control))
         {
-            return Err(Diagnostic::error(format!(
+            return Err(Diagnostic::error_in(Code::Input, format!(
                 "{shown_text}: a file name with a control character (a line break, say) cannot be part of a site"
             ))
             .help("rename the file"));
@@ -51,20 +51,21 @@ impl Bounds {
         let real = match path.canonicalize() {
             Ok(r) => r,
             Err(e) => {
-                return Err(Diagnostic::error(format!(
-                    "{shown_text} is a symbolic link that cannot be followed: {e}"
-                )))
+                return Err(Diagnostic::error_in(
+                    Code::Input,
+                    format!("{shown_text} is a symbolic link that cannot be followed: {e}"),
+                ))
             }
         };
         let real_shown = crate::report::sanitise(&real.display().to_string(), 300);
         if real.starts_with(&self.build) || self.build.starts_with(&real) {
-            return Err(Diagnostic::error(format!(
+            return Err(Diagnostic::error_in(Code::Input, format!(
                 "{shown_text} is a symbolic link into the build folder ({real_shown}); the build's output is never its input"
             ))
             .help("remove the link"));
         }
         if !real.starts_with(&self.root) {
-            return Err(Diagnostic::error(format!(
+            return Err(Diagnostic::error_in(Code::Input, format!(
                 "{shown_text} is a symbolic link to {real_shown}, outside the site's folder; mendbook reads only files inside the site"
             ))
             .help("copy the file into the site instead of linking to it"));

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, Overrides, CONFIG_FILE};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::pipeline::{self, Mode};
 use crate::report;
 use crate::scaffold;
@@ -29,8 +29,18 @@ struct Cli {
     /// Print more about what happens
     #[arg(short, long, global = true)]
     verbose: bool,
+    /// How to print problems: `human`, or `json` (one object per line on
+    /// stdout, for editors and scripts)
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum MessageFormat {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,10 +151,32 @@ struct Printer {
     quiet: bool,
     verbose: bool,
     color: bool,
+    format: MessageFormat,
+    /// Under GitHub Actions: the site's folder as a path from the
+    /// repository's root, for the workflow commands that annotate files.
+    github: Option<std::sync::OnceLock<PathBuf>>,
 }
 
 impl Printer {
     fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        if let Some(site) = &self.github {
+            let site = site.get().cloned().unwrap_or_default();
+            let (shown, _) = report::capped(diagnostics);
+            for d in shown {
+                // stdout holds the JSON lines when asked for; the runner
+                // reads workflow commands from either stream.
+                match self.format {
+                    MessageFormat::Json => eprintln!("{}", report::github(d, &site)),
+                    MessageFormat::Human => println!("{}", report::github(d, &site)),
+                }
+            }
+        }
+        if self.format == MessageFormat::Json {
+            for d in diagnostics {
+                println!("{}", report::json(d));
+            }
+            return;
+        }
         let shown: Vec<Diagnostic> = diagnostics
             .iter()
             .filter(|d| !(self.quiet && d.severity == Severity::Warning))
@@ -171,6 +203,8 @@ impl Printer {
             quiet: self.quiet,
             verbose: self.verbose,
             color: self.color,
+            format: self.format,
+            github: self.github.clone(),
         };
         let root = root.to_path_buf();
         std::sync::Arc::new(move |note| {
@@ -259,8 +293,27 @@ impl Printer {
     }
 
     fn info(&self, msg: impl AsRef<str>) {
-        if !self.quiet {
-            println!("{}", msg.as_ref());
+        if self.quiet {
+            return;
+        }
+        // With JSON on stdout, everything else goes to stderr.
+        match self.format {
+            MessageFormat::Json => eprintln!("{}", msg.as_ref()),
+            MessageFormat::Human => println!("{}", msg.as_ref()),
+        }
+    }
+
+    /// Tells the printer where the site is, for workflow commands' paths:
+    /// relative to `GITHUB_WORKSPACE` when the site lies inside it.
+    fn site_is(&self, root: &Path) {
+        if let Some(site) = &self.github {
+            let workspace = std::env::var_os("GITHUB_WORKSPACE")
+                .map(PathBuf::from)
+                .map(|w| crate::output::absolute(&w))
+                .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
+            let root = crate::output::absolute(root);
+            let rel = root.strip_prefix(&workspace).unwrap_or(&root);
+            let _ = site.set(rel.to_path_buf());
         }
     }
 
@@ -286,6 +339,9 @@ pub fn main() -> ExitCode {
         quiet: cli.quiet,
         verbose: cli.verbose,
         color,
+        format: cli.message_format,
+        github: (std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true"))
+            .then(std::sync::OnceLock::new),
     };
     match run(cli.command, &printer) {
         Ok(()) => ExitCode::SUCCESS,
@@ -305,9 +361,10 @@ pub fn main() -> ExitCode {
 
 fn find_site(root: Option<&Path>) -> Result<PathBuf, Vec<Diagnostic>> {
     let cwd = std::env::current_dir().map_err(|e| {
-        vec![Diagnostic::error(format!(
-            "cannot read the current folder: {e}"
-        ))]
+        vec![Diagnostic::error_in(
+            Code::Config,
+            format!("cannot read the current folder: {e}"),
+        )]
     })?;
     match root {
         Some(dir) => {
@@ -315,7 +372,7 @@ fn find_site(root: Option<&Path>) -> Result<PathBuf, Vec<Diagnostic>> {
             if dir.join(CONFIG_FILE).is_file() {
                 Ok(dir)
             } else {
-                Err(vec![Diagnostic::error(format!(
+                Err(vec![Diagnostic::error_in(Code::Config, format!(
                     "there is no {CONFIG_FILE} in `{}`",
                     dir.display()
                 ))
@@ -323,7 +380,7 @@ fn find_site(root: Option<&Path>) -> Result<PathBuf, Vec<Diagnostic>> {
             }
         }
         None => Config::find_root(&cwd).ok_or_else(|| {
-            vec![Diagnostic::error(format!(
+            vec![Diagnostic::error_in(Code::Config, format!(
                 "no {CONFIG_FILE} in `{}` or any folder above it",
                 cwd.display()
             ))
@@ -336,6 +393,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
     match command {
         Command::Build(args) => {
             let root = find_site(args.site.root.root.as_deref())?;
+            printer.site_is(&root);
             let cwd = std::env::current_dir().unwrap_or_default();
             let overrides = Overrides {
                 base_url: args.base_url,
@@ -365,6 +423,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
         }
         Command::Check(args) => {
             let root = find_site(args.root.root.as_deref())?;
+            printer.site_is(&root);
             let overrides = Overrides {
                 drafts: args.drafts,
                 ..Overrides::default()
@@ -390,6 +449,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
         }
         Command::Serve(args) => {
             let root = find_site(args.root.root.as_deref())?;
+            printer.site_is(&root);
             let overrides = Overrides {
                 drafts: !args.no_drafts,
                 ..Overrides::default()
@@ -404,6 +464,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
         }
         Command::Watch(args) => {
             let root = find_site(args.site.root.root.as_deref())?;
+            printer.site_is(&root);
             let overrides = Overrides {
                 drafts: args.site.drafts,
                 ..Overrides::default()
@@ -413,7 +474,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
         Command::Init { dir } => {
             let cwd = std::env::current_dir().unwrap_or_default();
             let dir = cwd.join(dir.unwrap_or_else(|| PathBuf::from(".")));
-            let outcome = scaffold::init(&dir).map_err(|e| vec![e])?;
+            let outcome = scaffold::init(&dir).map_err(|e| vec![e.or_code(Code::Output)])?;
             for path in &outcome.created {
                 printer.info(format!("created  {}", path.display()));
             }
@@ -428,8 +489,10 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
         }
         Command::New(NewCommand::Guide { path, site }) => {
             let root = find_site(site.root.as_deref())?;
+            printer.site_is(&root);
             let config = Config::load(&root, &Overrides::default())?;
-            let created = scaffold::new_guide(&config, &path).map_err(|e| vec![e])?;
+            let created =
+                scaffold::new_guide(&config, &path).map_err(|e| vec![e.or_code(Code::Output)])?;
             printer.info(format!(
                 "created {}",
                 created.strip_prefix(&root).unwrap_or(&created).display()

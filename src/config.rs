@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 
 /// The configuration file's name, also how the site root is recognised.
 pub const CONFIG_FILE: &str = "book.toml";
@@ -201,6 +201,10 @@ impl Config {
 
     /// Reads and checks `root/book.toml`. All problems are returned at once.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+        Config::load_inner(root, overrides).map_err(|e| with_code(e, Code::Config))
+    }
+
+    fn load_inner(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -219,11 +223,19 @@ impl Config {
                 ))])
             }
         };
-        Config::parse(root, &text, overrides)
+        Config::parse_inner(root, &text, overrides)
     }
 
     /// Checks book.toml's text; `root` is where relative directories start.
     pub fn parse(
+        root: &Path,
+        text: &str,
+        overrides: &Overrides,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse_inner(root, text, overrides).map_err(|e| with_code(e, Code::Config))
+    }
+
+    fn parse_inner(
         root: &Path,
         text: &str,
         overrides: &Overrides,

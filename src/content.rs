@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::config::Config;
-use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 use crate::paths::{slugify, SitePath, SourcePath};
 use crate::site::{Asset, Date, Page, PageId, PageKind, Site, Tag, Target, Tree};
 use crate::yaml;
@@ -80,6 +80,10 @@ pub const MAX_TEXT_BYTES: u64 = 10_000_000;
 /// Reads a text file, with a diagnostic pointing at the first bad byte if it
 /// is not UTF-8.
 pub fn read_text(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> {
+    read_text_inner(disk, shown).map_err(|d| d.or_code(Code::Input))
+}
+
+fn read_text_inner(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> {
     let cannot =
         |e: std::io::Error| Diagnostic::error(format!("cannot read {}: {e}", shown.display()));
     // A text file this big is a mistake (a pasted export, a log), and would
@@ -155,6 +159,7 @@ struct Parsed {
 pub fn load(config: Config) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let found = walk(&config, &mut diagnostics);
+    diagnostics = with_code(diagnostics, Code::Input);
 
     let shown = |src: &SourcePath| display_path(&config, src);
     let parsed: Vec<Result<Parsed, Diagnostic>> = found
@@ -330,7 +335,7 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
             body_start: text.len(),
             date: None,
             updated: None,
-            diagnostics,
+            diagnostics: with_code(diagnostics, Code::FrontMatter),
         };
     }
     if let Some(rest) = text.strip_prefix("---") {
@@ -528,7 +533,7 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
         body_start,
         date,
         updated,
-        diagnostics,
+        diagnostics: with_code(diagnostics, Code::FrontMatter),
     }
 }
 
@@ -667,8 +672,10 @@ impl Builder {
             if let Some((file, span)) = at {
                 d = d.at(file, span);
             }
-            self.diagnostics
-                .push(d.help("rename it, or give it another `slug`"));
+            self.diagnostics.push(
+                d.help("rename it, or give it another `slug`")
+                    .code(Code::UrlClash),
+            );
             return false;
         }
         if let Some(first) = self.url_owner.get(url) {
@@ -677,8 +684,10 @@ impl Builder {
             if let Some((file, span)) = at {
                 d = d.at(file, span);
             }
-            self.diagnostics
-                .push(d.help("rename one of them, or give one a different `slug`"));
+            self.diagnostics.push(
+                d.help("rename one of them, or give one a different `slug`")
+                    .code(Code::UrlClash),
+            );
             return false;
         }
         self.url_owner.insert(url.clone(), owner.to_string());
@@ -1006,7 +1015,8 @@ impl Builder {
                             tag.url
                         ))
                         .at(&page.file, span)
-                        .help("spell them the same, or make them differ in letters or digits"),
+                        .help("spell them the same, or make them differ in letters or digits")
+                        .code(Code::UrlClash),
                     );
                 }
                 // Pages come in order, so a repeat is always the last one.
@@ -1025,10 +1035,13 @@ impl Builder {
         }
         for tag in tags.values() {
             if let Some(owner) = self.url_owner.get(&tag.url) {
-                self.diagnostics.push(Diagnostic::error(format!(
-                    "{owner} takes the URL `{}`, which the tag `{}` needs",
-                    tag.url, tag.name
-                )));
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "{owner} takes the URL `{}`, which the tag `{}` needs",
+                        tag.url, tag.name
+                    ))
+                    .code(Code::UrlClash),
+                );
             }
         }
         self.site.tags = tags.into_values().collect();

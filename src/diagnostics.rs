@@ -72,6 +72,11 @@ impl SourceFile {
 /// A place in a file: the file and a byte span.
 pub type Location = (SourceFile, Range<usize>);
 
+/// Gives every diagnostic without a code `code`.
+pub fn with_code(diagnostics: Vec<Diagnostic>, code: Code) -> Vec<Diagnostic> {
+    diagnostics.into_iter().map(|d| d.or_code(code)).collect()
+}
+
 /// `file:line:column` of an offset.
 pub fn position(file: &SourceFile, offset: usize) -> String {
     let (line, col) = file.line_col(offset);
@@ -95,10 +100,92 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// What kind of problem a diagnostic is: a stable name for scripts and
+/// editors (`--message-format json`), documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// book.toml: syntax, unknown keys, bad values; no site found.
+    Config,
+    /// A page's front matter: syntax, unknown fields, wrong types, titles.
+    FrontMatter,
+    /// A link or image to a file, page or anchor that does not exist.
+    BrokenLink,
+    /// Two sources want one URL, or a URL no source may have.
+    UrlClash,
+    /// A decision tree that is not valid YAML.
+    TreeYaml,
+    /// A tree's keys, fields and shapes.
+    TreeSchema,
+    /// A tree's flow: references, loops, unreachable nodes, conditions.
+    TreeFlow,
+    /// A tree's `tests` entries.
+    TreeTest,
+    /// A tree too big to build: paths, steps, bytes.
+    TreeSize,
+    /// A theme's templates.
+    Template,
+    /// Markdown that cannot be rendered (nested too deep).
+    Markdown,
+    /// Reading the site: unreadable files, not UTF-8, too big, links
+    /// leading outside the site.
+    Input,
+    /// Writing the build folder: files mendbook did not write, links,
+    /// another build at work.
+    Output,
+    /// Building the search index.
+    Search,
+    /// A bug in mendbook.
+    Internal,
+}
+
+impl Code {
+    /// The code as printed: `broken-link`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Config => "config",
+            Code::FrontMatter => "front-matter",
+            Code::BrokenLink => "broken-link",
+            Code::UrlClash => "url-clash",
+            Code::TreeYaml => "tree-yaml",
+            Code::TreeSchema => "tree-schema",
+            Code::TreeFlow => "tree-flow",
+            Code::TreeTest => "tree-test",
+            Code::TreeSize => "tree-size",
+            Code::Template => "template",
+            Code::Markdown => "markdown",
+            Code::Input => "input",
+            Code::Output => "output",
+            Code::Search => "search",
+            Code::Internal => "internal",
+        }
+    }
+
+    /// Every code, for the README's table and its test.
+    pub const ALL: [Code; 15] = [
+        Code::Config,
+        Code::FrontMatter,
+        Code::BrokenLink,
+        Code::UrlClash,
+        Code::TreeYaml,
+        Code::TreeSchema,
+        Code::TreeFlow,
+        Code::TreeTest,
+        Code::TreeSize,
+        Code::Template,
+        Code::Markdown,
+        Code::Input,
+        Code::Output,
+        Code::Search,
+        Code::Internal,
+    ];
+}
+
 /// One problem, with where it is.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// What kind of problem; set where the problem is found.
+    pub code: Option<Code>,
     pub message: String,
     /// The file and the byte span the problem points at, when there is one.
     pub location: Option<Box<(SourceFile, Range<usize>)>>,
@@ -112,11 +199,22 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code: None,
             message: message.into(),
             location: None,
             label: None,
             help: None,
         }
+    }
+
+    /// An error of a known kind.
+    pub fn error_in(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic::error(message).code(code)
+    }
+
+    /// A warning of a known kind.
+    pub fn warning_in(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic::warning(message).code(code)
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
@@ -138,6 +236,18 @@ impl Diagnostic {
     /// Points the diagnostic at a file with no particular place in it.
     pub fn in_file(self, file: &SourceFile) -> Self {
         self.at(file, 0..0)
+    }
+
+    /// Says what kind of problem this is.
+    pub fn code(mut self, code: Code) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Says what kind of problem this is, unless that is said already.
+    pub fn or_code(mut self, code: Code) -> Self {
+        self.code.get_or_insert(code);
+        self
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
 use crate::markdown::{LinkResolver, Rendered};
 use crate::paths::{SitePath, SourcePath};
 use crate::site::{PageId, Site, Target};
@@ -58,7 +58,9 @@ impl<'a> PageLinks<'a> {
 
     fn error(&self, span: &Range<usize>, message: String, help: Option<String>) {
         let span = span.start + self.offset..span.end + self.offset;
-        let mut d = Diagnostic::error(message).at(self.file, span);
+        let mut d = Diagnostic::error(message)
+            .at(self.file, span)
+            .code(Code::BrokenLink);
         if let Some(h) = help {
             d = d.help(h);
         }
@@ -271,7 +273,8 @@ pub fn check_anchors(
             page.file.name.display(),
             c.anchor
         ))
-        .at(&c.file, c.span.clone());
+        .at(&c.file, c.span.clone())
+        .code(Code::BrokenLink);
         if let Some(h) = did_you_mean(&c.anchor, r.anchors.iter().map(String::as_str)) {
             d = d.help(h);
         }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::config::{Config, Overrides};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::output::{DiskSink, Removals};
 use crate::paths::OutputPath;
 use crate::pipeline;
@@ -216,7 +216,7 @@ fn follow_changes(
             // Whatever state the session was left in, the next change
             // loads the site afresh; the last good build stays published.
             session.forget();
-            let problem = Diagnostic::error(format!("mendbook failed while rebuilding: {why}"))
+            let problem = Diagnostic::error_in(Code::Internal, format!("mendbook failed while rebuilding: {why}"))
                 .help("this is a bug in mendbook; the last good build is kept, and the next change rebuilds everything");
             let failed = Changes {
                 problems: vec![problem],
@@ -251,7 +251,8 @@ fn start_watcher(config: &Config, poll: bool) -> Result<Watcher, Vec<Diagnostic>
         config.root.join(".git"),
         config.root.join("target"),
     ];
-    Watcher::start(&deep, &shallow, ignore, poll).map_err(|e| vec![Diagnostic::error(e)])
+    Watcher::start(&deep, &shallow, ignore, poll)
+        .map_err(|e| vec![Diagnostic::error_in(Code::Input, e)])
 }
 
 /// Runs the preview server until Ctrl-C.
@@ -280,11 +281,16 @@ pub fn serve(
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| vec![Diagnostic::error(format!("cannot start the server: {e}"))])?;
+        .map_err(|e| {
+            vec![Diagnostic::error_in(
+                Code::Internal,
+                format!("cannot start the server: {e}"),
+            )]
+        })?;
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = runtime
         .block_on(serve::bind(addr))
-        .map_err(|e| vec![Diagnostic::error(e)])?;
+        .map_err(|e| vec![Diagnostic::error_in(Code::Input, e)])?;
     let port = listener
         .local_addr()
         .map(|a| a.port())
@@ -342,7 +348,12 @@ pub fn serve(
     };
     runtime
         .block_on(serve::run(listener, live, shutdown))
-        .map_err(|e| vec![Diagnostic::error(format!("the server stopped: {e}"))])
+        .map_err(|e| {
+            vec![Diagnostic::error_in(
+                Code::Internal,
+                format!("the server stopped: {e}"),
+            )]
+        })
 }
 
 /// Rebuilds the build folder on every change until Ctrl-C.

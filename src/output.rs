@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::paths::OutputPath;
 use crate::render::{Content, OutFile};
 
@@ -62,7 +62,7 @@ pub fn check_build_dir(config: &Config) -> Result<(), Diagnostic> {
     };
     match problem {
         Some(p) => {
-            let mut d = Diagnostic::error(format!(
+            let mut d = Diagnostic::error_in(Code::Output, format!(
                 "refusing to build into `{}`: it {p}, and building there could overwrite your sources",
                 config.build_dir.display()
             ))
@@ -168,7 +168,7 @@ fn read_manifest(dir: &Path, shown: &Path) -> (Entries, Vec<Diagnostic>) {
     let path = dir.join(MANIFEST);
     let mut warnings = Vec::new();
     let mut warn = |msg: String| {
-        warnings.push(Diagnostic::warning(msg).help(
+        warnings.push(Diagnostic::warning_in(Code::Output, msg).help(
             "mendbook only removes files its manifest records as its own; remove stray files yourself",
         ))
     };
@@ -311,7 +311,10 @@ impl DiskSink {
     /// lock, reads its manifest and clears what a killed build left.
     pub fn open(dir: &Path, shown: &Path) -> Result<DiskSink, Diagnostic> {
         let cannot = |what: &str, e: std::io::Error| {
-            Diagnostic::error(format!("cannot {what} {}: {e}", shown.display()))
+            Diagnostic::error_in(
+                Code::Output,
+                format!("cannot {what} {}: {e}", shown.display()),
+            )
         };
         let made_dir = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|e| cannot("create", e))?;
@@ -438,20 +441,20 @@ impl DiskSink {
             if let Some(parent) = dest.parent() {
                 if !made.contains(parent) {
                     if let Err(e) = std::fs::create_dir_all(parent) {
-                        errors.push(Diagnostic::error(format!(
-                            "cannot create {}: {e}",
-                            self.shown_path(rel).display()
-                        )));
+                        errors.push(Diagnostic::error_in(
+                            Code::Output,
+                            format!("cannot create {}: {e}", self.shown_path(rel).display()),
+                        ));
                         continue;
                     }
                     made.insert(parent.to_path_buf());
                 }
             }
             if let Err(e) = std::fs::rename(tmp, &dest) {
-                errors.push(Diagnostic::error(format!(
-                    "cannot write {}: {e}",
-                    self.shown_path(rel).display()
-                )));
+                errors.push(Diagnostic::error_in(
+                    Code::Output,
+                    format!("cannot write {}: {e}", self.shown_path(rel).display()),
+                ));
             }
         }
         let _ = std::fs::remove_dir_all(&staging);
@@ -486,8 +489,11 @@ impl DiskSink {
                 }
                 Ok(false) => {}
                 Err(why) => warnings.push(
-                    Diagnostic::warning(format!("kept {}: {why}", self.shown_path(rel).display()))
-                        .help("mendbook removes only files it wrote and that are as it wrote them"),
+                    Diagnostic::warning_in(
+                        Code::Output,
+                        format!("kept {}: {why}", self.shown_path(rel).display()),
+                    )
+                    .help("mendbook removes only files it wrote and that are as it wrote them"),
                 ),
             }
         }
@@ -541,10 +547,10 @@ impl DiskSink {
         entries: impl Iterator<Item = (&'a String, &'a Fingerprint)>,
     ) -> Result<(), Diagnostic> {
         write_atomic(&self.dir.join(MANIFEST), manifest_text(entries).as_bytes()).map_err(|e| {
-            Diagnostic::error(format!(
-                "cannot write {}: {e}",
-                self.shown.join(MANIFEST).display()
-            ))
+            Diagnostic::error_in(
+                Code::Output,
+                format!("cannot write {}: {e}", self.shown.join(MANIFEST).display()),
+            )
         })
     }
 
@@ -690,10 +696,13 @@ impl Batch {
 
     /// An error about output `rel`, placed at the source that wants it.
     fn refuse(&self, rel: &str, origin: Option<&Location>, why: String, help: &str) {
-        let mut d = Diagnostic::error(format!(
-            "cannot write {}: {why}",
-            self.shown.join(crate::report::sanitise(rel, 300)).display()
-        ))
+        let mut d = Diagnostic::error_in(
+            Code::Output,
+            format!(
+                "cannot write {}: {why}",
+                self.shown.join(crate::report::sanitise(rel, 300)).display()
+            ),
+        )
         .help(help);
         if let Some(loc) = origin {
             d = d.at(&loc.0, loc.1.clone());
@@ -874,10 +883,13 @@ fn take_lock(dir: &Path, shown: &Path) -> Result<File, Diagnostic> {
     let shown_lock = shown.join(LOCK);
     for _ in 0..16 {
         if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
-            return Err(Diagnostic::error(format!(
-                "{} is not a plain file; remove it and build again",
-                shown_lock.display()
-            )));
+            return Err(Diagnostic::error_in(
+                Code::Output,
+                format!(
+                    "{} is not a plain file; remove it and build again",
+                    shown_lock.display()
+                ),
+            ));
         }
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
@@ -887,9 +899,12 @@ fn take_lock(dir: &Path, shown: &Path) -> Result<File, Diagnostic> {
             // The lock file itself must not be a link to elsewhere.
             options.custom_flags(libc::O_NOFOLLOW);
         }
-        let mut file = options
-            .open(&path)
-            .map_err(|e| Diagnostic::error(format!("cannot open {}: {e}", shown_lock.display())))?;
+        let mut file = options.open(&path).map_err(|e| {
+            Diagnostic::error_in(
+                Code::Output,
+                format!("cannot open {}: {e}", shown_lock.display()),
+            )
+        })?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -901,16 +916,16 @@ fn take_lock(dir: &Path, shown: &Path) -> Result<File, Diagnostic> {
                 } else {
                     format!("another mendbook ({holder})")
                 };
-                return Err(Diagnostic::error(format!(
+                return Err(Diagnostic::error_in(Code::Output, format!(
                     "{} is being written by {who}; wait for it to finish or stop it, then try again",
                     shown.display()
                 )));
             }
             Err(std::fs::TryLockError::Error(e)) => {
-                return Err(Diagnostic::error(format!(
-                    "cannot lock {}: {e}",
-                    shown_lock.display()
-                )))
+                return Err(Diagnostic::error_in(
+                    Code::Output,
+                    format!("cannot lock {}: {e}", shown_lock.display()),
+                ))
             }
         }
         if !same_file(&file, &path) {
@@ -926,10 +941,13 @@ fn take_lock(dir: &Path, shown: &Path) -> Result<File, Diagnostic> {
         );
         return Ok(file);
     }
-    Err(Diagnostic::error(format!(
-        "cannot lock {}: other builds keep taking it",
-        shown_lock.display()
-    )))
+    Err(Diagnostic::error_in(
+        Code::Output,
+        format!(
+            "cannot lock {}: other builds keep taking it",
+            shown_lock.display()
+        ),
+    ))
 }
 
 /// Whether `path` still names the open `file`.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::links::{check_anchors, AnchorCheck, PageLinks};
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::output::{self, DiskSink, Removals, WriteSummary};
@@ -70,7 +70,8 @@ pub fn render_page_markdown(site: &Site, id: usize, highlighter: &Highlighter) -
                 markdown::MAX_NESTING
             ))
             .at(&page.file, at.start..at.start + 1)
-            .help("flatten the lists, quotes or HTML elements around this line"),
+            .help("flatten the lists, quotes or HTML elements around this line")
+            .code(Code::Markdown),
         );
     }
     PageMarkdown {
@@ -205,7 +206,8 @@ pub fn check_tree_links(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
                             node.id,
                             markdown::MAX_NESTING
                         ))
-                        .at(&tree.file, node.id_span.clone()),
+                        .at(&tree.file, node.id_span.clone())
+                        .code(Code::Markdown),
                     );
                 }
             }

@@ -76,6 +76,113 @@ pub fn human(d: &Diagnostic, color: bool) -> String {
     out
 }
 
+/// The most characters of a message in machine-readable output.
+const MACHINE_MESSAGE_WIDTH: usize = 2_000;
+
+/// Where a diagnostic is, as line and column numbers (1-based, columns in
+/// characters): start and end.
+struct Place<'d> {
+    file: &'d std::path::Path,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn place(d: &Diagnostic) -> Option<Place<'_>> {
+    let (file, span) = d.location.as_deref()?;
+    let (line, column) = file.line_col(span.start);
+    let (end_line, end_column) = file.line_col(span.end.max(span.start + 1));
+    Some(Place {
+        file: &file.name,
+        line,
+        column,
+        end_line,
+        end_column,
+    })
+}
+
+fn severity_word(d: &Diagnostic) -> &'static str {
+    match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// One diagnostic as a line of JSON, for editors and scripts
+/// (`--message-format json`): severity, code, message, help, and the file
+/// with start and end line and column when it has a place.
+pub fn json(d: &Diagnostic) -> String {
+    let code = d.code.map_or("error", |c| c.as_str());
+    let mut v = serde_json::json!({
+        "type": "diagnostic",
+        "severity": severity_word(d),
+        "code": code,
+        "message": clean(&d.message, MACHINE_MESSAGE_WIDTH, true),
+        "help": d.help.as_deref().map(|h| clean(h, MACHINE_MESSAGE_WIDTH, true)),
+        "label": d.label.as_deref().map(|l| clean(l, MACHINE_MESSAGE_WIDTH, true)),
+        "file": null,
+        "line": null,
+        "column": null,
+        "end_line": null,
+        "end_column": null,
+    });
+    if let Some(p) = place(d) {
+        v["file"] = p.file.display().to_string().into();
+        v["line"] = p.line.into();
+        v["column"] = p.column.into();
+        v["end_line"] = p.end_line.into();
+        v["end_column"] = p.end_column.into();
+    }
+    v.to_string()
+}
+
+/// One diagnostic as a GitHub Actions workflow command, so it shows on the
+/// pull request's diff: `::error file=…,line=…,col=…,title=…::message`.
+/// `site` is the site's folder as a path from the repository's root, so the
+/// file names the repository's own path.
+pub fn github(d: &Diagnostic, site: &std::path::Path) -> String {
+    let mut props = Vec::new();
+    if let Some(p) = place(d) {
+        // Built-in theme files have no file in the repository.
+        if !p.file.to_string_lossy().ends_with("(built in)") {
+            props.push(format!(
+                "file={}",
+                github_property(&site.join(p.file).display().to_string())
+            ));
+            props.push(format!("line={}", p.line));
+            props.push(format!("col={}", p.column));
+            props.push(format!("endLine={}", p.end_line));
+            props.push(format!("endColumn={}", p.end_column));
+        }
+    }
+    let title = d.code.map_or("mendbook", |c| c.as_str()).replace('-', " ");
+    props.push(format!("title={}", github_property(&title)));
+    let mut message = d.message.clone();
+    if let Some(h) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(h);
+    }
+    format!(
+        "::{} {}::{}",
+        severity_word(d),
+        props.join(","),
+        github_data(&clean(&message, MACHINE_MESSAGE_WIDTH, true))
+    )
+}
+
+/// Escapes a workflow command's message as GitHub reads it.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (`file=`, `title=`).
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// A value from the user's input, safe to quote in a one-line message:
 /// control characters (a newline, an escape sequence in a file name) made
 /// visible, and a long text cut with an ellipsis.
@@ -400,6 +507,39 @@ mod tests {
         let d = Diagnostic::error("bad \u{1b}]0;title\u{7}").at(&file, 2..3);
         let out = human(&d, false);
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    }
+
+    #[test]
+    fn workflow_commands_escape_what_github_requires() {
+        let file = SourceFile::new("content/a,b:c.md", "one\ntwo [x](y)\n");
+        let d = Diagnostic::error("50% done\r\nnext: line")
+            .at(&file, 8..14)
+            .code(crate::diagnostics::Code::BrokenLink);
+        assert_eq!(
+            github(&d, std::path::Path::new("site")),
+            "::error file=site/content/a%2Cb%3Ac.md,line=2,col=5,endLine=2,endColumn=11,title=broken link::50%25 done%0D%0Anext: line"
+        );
+    }
+
+    #[test]
+    fn json_has_every_field_on_one_line() {
+        let file = SourceFile::new("content/a.md", "one\ntwo [x](y)\n");
+        let d = Diagnostic::warning("x\ny").at(&file, 8..14).help("h");
+        let line = json(&d);
+        assert!(!line.contains('\n'));
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["severity"], "warning");
+        assert_eq!(v["file"], "content/a.md");
+        assert_eq!(
+            (v["line"].as_u64(), v["column"].as_u64()),
+            (Some(2), Some(5))
+        );
+        assert_eq!(
+            (v["end_line"].as_u64(), v["end_column"].as_u64()),
+            (Some(2), Some(11))
+        );
+        assert_eq!(v["message"], "x\ny");
+        assert_eq!(v["help"], "h");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::paths::{OutputPath, SitePath};
 use crate::render::{Content, OutFile};
 
@@ -67,8 +67,11 @@ impl Indexer {
     pub fn finish(mut self) -> Result<Vec<OutFile>, Diagnostic> {
         drop(self.tx.take());
         let failed = |why: String| {
-            Diagnostic::error(format!("could not build the search index: {why}"))
-                .help("set `search = false` under `[build]` in book.toml to build without search")
+            Diagnostic::error_in(
+                Code::Search,
+                format!("could not build the search index: {why}"),
+            )
+            .help("set `search = false` under `[build]` in book.toml to build without search")
         };
         let Some(worker) = self.worker.take() else {
             return Err(failed("could not start its thread".into()));

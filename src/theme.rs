@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use tera::Tera;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{with_code, Code, Diagnostic, SourceFile};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -32,6 +32,10 @@ struct ThemeFile {
 impl Theme {
     /// Loads the theme book.toml names, layered over the built-in default.
     pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        Theme::load_inner(config).map_err(|e| with_code(e, Code::Template))
+    }
+
+    fn load_inner(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
         for (rel, bytes) in embedded::FILES {
             files.insert(
@@ -180,7 +184,7 @@ impl Theme {
 
     /// Turns a Tera error into a diagnostic pointing into the template file.
     pub fn error(&self, e: &tera::Error) -> Diagnostic {
-        template_error(&self.sources, e)
+        template_error(&self.sources, e).code(Code::Template)
     }
 
     pub fn has_template(&self, name: &str) -> bool {

@@ -235,3 +235,124 @@ fn output_has_no_colour_when_not_a_terminal() {
         run.stderr
     );
 }
+
+#[test]
+fn message_format_json_prints_one_object_per_problem_and_nothing_else() {
+    let site = Site::new(&[
+        ("content/_index.md", "Home\n"),
+        (
+            "content/guides/x.md",
+            "---\ntitle: X\n---\n\nSee [the plan](plan.md#stage).\n",
+        ),
+        (
+            "content/guides/plan.md",
+            "---\ntitle: Plan\n---\n\n## Stages\n",
+        ),
+    ]);
+    for command in ["build", "check"] {
+        let run = site.run(&[command, "--message-format", "json"]);
+        run.fails_with(1);
+        let lines: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+            .collect();
+        assert_eq!(lines.len(), 1, "{}", run.all());
+        let d = &lines[0];
+        assert_eq!(d["type"], "diagnostic");
+        assert_eq!(d["severity"], "error");
+        assert_eq!(d["code"], "broken-link");
+        assert_eq!(d["file"], "content/guides/x.md");
+        assert_eq!(d["line"], 5);
+        assert_eq!(d["column"], 16);
+        assert_eq!(d["end_line"], 5);
+        assert_eq!(d["end_column"], 29);
+        assert!(d["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no heading with the id `#stage`"));
+        assert_eq!(d["help"], "did you mean `stages`?");
+        assert!(run.stderr.contains("stopped with 1 error"), "{}", run.all());
+    }
+    // A successful run with a warning: the warning on stdout, the summary
+    // on stderr.
+    site.write(
+        "content/guides/x.md",
+        "---\ntitle: X\n---\n\nSee [the plan](plan.md#stages).\n",
+    );
+    site.write(
+        "content/guides/t.yaml",
+        "title: T\nnodes:\n  q:\n    type: question\n    text: Q?\n    options:\n      - { id: a, label: A, next: o }\n      - { id: b, label: B, next: o }\n  o: { type: outcome, title: O, body: done }\n",
+    );
+    let run = site.run(&["build", "--message-format", "json"]);
+    assert!(run.ok(), "{}", run.all());
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", run.all());
+    assert_eq!(lines[0]["severity"], "warning");
+    assert_eq!(lines[0]["code"], "tree-test");
+    assert!(run.stderr.contains("Built "), "{}", run.all());
+}
+
+#[test]
+fn under_github_actions_problems_are_also_workflow_commands() {
+    let repo = tempfile::tempdir().unwrap();
+    let site_dir = repo.path().join("docs site");
+    std::fs::create_dir_all(site_dir.join("content/a,b")).unwrap();
+    std::fs::write(site_dir.join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    std::fs::write(
+        site_dir.join("content/a,b/x:y.md"),
+        "---\ntitle: X\n---\n\nSure: [see](x:y%.md)\n",
+    )
+    .unwrap();
+    let run = common::Run::from(
+        common::mendbook()
+            .arg("check")
+            .current_dir(&site_dir)
+            .env("NO_COLOR", "1")
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_WORKSPACE", repo.path())
+            .output()
+            .unwrap(),
+    );
+    run.fails_with(1);
+    let command = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no workflow command:\n{}", run.all()));
+    assert_eq!(
+        command,
+        "::error file=docs site/content/a%2Cb/x%3Ay.md,line=5,col=13,endLine=5,endColumn=20,\
+         title=broken link::broken link: no file `a,b/x:y%25.md` in the content folder%0Ahelp: did you mean `x:y.md`?"
+    );
+    // The human report is still there for the log.
+    run.stderr_has("content/a,b/x:y.md:5:13: broken link");
+    // Without GitHub Actions, no workflow commands.
+    let plain = common::Run::from(
+        common::mendbook()
+            .arg("check")
+            .current_dir(&site_dir)
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+            .unwrap(),
+    );
+    assert!(!plain.stdout.contains("::error"), "{}", plain.all());
+}
+
+#[test]
+fn the_readme_documents_every_code() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for code in mendbook::diagnostics::Code::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` |", code.as_str())),
+            "the README's table of codes lacks `{}`",
+            code.as_str()
+        );
+    }
+}

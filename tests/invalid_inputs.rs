@@ -10,6 +10,25 @@ use std::path::Path;
 
 use common::{mendbook, Run, Site};
 
+/// The codes the README documents.
+const KNOWN_CODES: &[&str] = &[
+    "config",
+    "front-matter",
+    "broken-link",
+    "url-clash",
+    "tree-yaml",
+    "tree-schema",
+    "tree-flow",
+    "tree-test",
+    "tree-size",
+    "template",
+    "markdown",
+    "input",
+    "output",
+    "search",
+    "internal",
+];
+
 #[derive(serde::Deserialize)]
 struct Case {
     what: String,
@@ -103,6 +122,46 @@ fn every_bad_input_fails_clearly_and_changes_nothing() {
         }
         if everything(&site) != before {
             wrong.push("a file of the site or its output changed".into());
+        }
+        // The same run for a script: one JSON object per line on stdout,
+        // each with a stable code, and every expected place among them.
+        if case.exit == 1 {
+            let json = Run::from(
+                mendbook()
+                    .arg("--message-format")
+                    .arg("json")
+                    .args(&case.args)
+                    .current_dir(site.root())
+                    .env("NO_COLOR", "1")
+                    .output()
+                    .unwrap(),
+            );
+            let mut places = Vec::new();
+            for line in json.stdout.lines() {
+                match serde_json::from_str::<serde_json::Value>(line) {
+                    Ok(v) => {
+                        let code = v["code"].as_str().unwrap_or("");
+                        if !KNOWN_CODES.contains(&code) {
+                            wrong.push(format!("json: unknown code {code:?} in {line}"));
+                        }
+                        if let (Some(f), Some(l), Some(c)) =
+                            (v["file"].as_str(), v["line"].as_u64(), v["column"].as_u64())
+                        {
+                            places.push(format!("{f}:{l}:{c}"));
+                        }
+                    }
+                    Err(_) => wrong.push(format!("json: not a JSON line: {line:?}")),
+                }
+            }
+            if json.stdout.trim().is_empty() {
+                wrong.push("json: nothing on stdout".into());
+            }
+            for line in &case.stderr {
+                let place = line.split(": ").next().unwrap_or("");
+                if place.matches(':').count() == 2 && !places.iter().any(|p| p == place) {
+                    wrong.push(format!("json: no diagnostic at {place}"));
+                }
+            }
         }
         if !wrong.is_empty() {
             failures.push(format!(

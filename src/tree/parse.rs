@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::{Cond, GuideLink, Kind, Node, Opt, Ref, Rule, Tree, TreeTest};
-use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
 use crate::yaml::{self, Value};
 
 const TOP_KEYS: &[&str] = &[
@@ -45,8 +45,11 @@ fn span_of(node: &yaml::Node) -> Range<usize> {
 
 impl Reader<'_> {
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.errors
-            .push(Diagnostic::error(message).at(self.file, span));
+        self.errors.push(
+            Diagnostic::error(message)
+                .at(self.file, span)
+                .code(Code::TreeSchema),
+        );
         self.errors.last_mut().expect("just pushed")
     }
 
@@ -148,8 +151,9 @@ pub fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
         Ok(r) => r,
         Err(e) => {
             let at = e.offset.unwrap_or(0);
-            let mut d =
-                Diagnostic::error(format!("invalid YAML: {}", e.message)).at(file, at..at + 1);
+            let mut d = Diagnostic::error(format!("invalid YAML: {}", e.message))
+                .at(file, at..at + 1)
+                .code(Code::TreeYaml);
             if file
                 .text
                 .lines()
@@ -185,11 +189,12 @@ pub fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
             "max-paths" => match value.as_str().and_then(|s| s.parse::<usize>().ok()) {
                 Some(n) if (1..=MAX_PATHS_CEILING).contains(&n) => max_paths = n,
                 _ => {
-                    r.error(
+                    let d = r.error(
                         span_of(value),
                         format!("`max-paths` must be a whole number from 1 to {MAX_PATHS_CEILING}"),
-                    )
-                    .help =
+                    );
+                    d.code = Some(Code::TreeSize);
+                    d.help =
                         Some("a tree with more paths than this is several trees; split it".into());
                 }
             },

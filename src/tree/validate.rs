@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use super::unfold::{self, Step, UnfoldError};
 use super::{Kind, NodeIdx, Ref, Tree};
-use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 
 /// The most a tree's pages may weigh together, text and links counted.
 const MAX_TREE_BYTES: usize = 100_000_000;
@@ -59,6 +59,10 @@ pub const MAP_SEGMENT: &str = "map";
 /// Checks that need only the tree itself. Returns errors and warnings; when
 /// it returns no error the tree can be unfolded safely.
 pub fn check_structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
+    with_code(structure(tree, file), Code::TreeFlow)
+}
+
+fn structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let ids: Vec<&str> = tree.nodes.iter().map(|n| n.id.as_str()).collect();
     let unknown = |r: &Ref, what: &str| -> Diagnostic {
@@ -115,7 +119,8 @@ pub fn check_structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
                         out.push(
                             Diagnostic::warning(format!("this label is {} characters long; readers scan labels, so keep them under {LONG_LABEL}", o.label.chars().count()))
                                 .at(file, o.label_span.clone())
-                                .help("move the detail into the option's `hint`"),
+                                .help("move the detail into the option's `hint`")
+                                .code(Code::TreeSchema),
                         );
                     }
                     if let Some(next) = &o.next {
@@ -304,6 +309,11 @@ fn check_cycles(tree: &Tree, file: &SourceFile, out: &mut Vec<Diagnostic>) {
 /// Unfolds the tree and checks what only whole paths show: conditions that
 /// can never be answered, outcomes no path reaches, too many paths, `tests`.
 pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Diagnostic>) {
+    let (steps, found) = paths(tree, file);
+    (steps, with_code(found, Code::TreeFlow))
+}
+
+fn paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let steps = match unfold::unfold(tree) {
         Ok(s) => s,
@@ -311,7 +321,8 @@ pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Di
             out.push(
                 Diagnostic::error(format!("this tree has more than {limit} paths from start to an outcome"))
                     .at(file, 0..0)
-                    .help("split it into smaller trees, or raise the limit with `max-paths: N` at the top"),
+                    .help("split it into smaller trees, or raise the limit with `max-paths: N` at the top")
+                    .code(Code::TreeSize),
             );
             return (None, out);
         }
@@ -324,7 +335,8 @@ pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Di
                     unfold::MAX_URL_BYTES
                 ))
                 .at(file, tree.nodes[node].id_span.clone())
-                .help("readers give up long before this; split the flow into smaller trees"),
+                .help("readers give up long before this; split the flow into smaller trees")
+                .code(Code::TreeSize),
             );
             return (None, out);
         }
@@ -335,7 +347,8 @@ pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Di
                     unfold::MAX_STEPS
                 ))
                 .at(file, 0..0)
-                .help("split it into smaller trees"),
+                .help("split it into smaller trees")
+                .code(Code::TreeSize),
             );
             return (None, out);
         }
@@ -349,7 +362,8 @@ pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Di
                 MAX_TREE_BYTES / 1_000_000
             ))
             .at(file, 0..0)
-            .help("every page repeats the tree's title and the answers so far: shorten long texts, or split the tree"),
+            .help("every page repeats the tree's title and the answers so far: shorten long texts, or split the tree")
+            .code(Code::TreeSize),
         );
         return (None, out);
     }
@@ -396,11 +410,13 @@ pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Di
 
     // `tests`: follow the answers through the real steps.
     let mut tested = vec![false; tree.nodes.len()];
+    let mut failed = Vec::new();
     for test in &tree.tests {
-        if let Some(end) = run_test(tree, file, &steps, test, &mut out) {
+        if let Some(end) = run_test(tree, file, &steps, test, &mut failed) {
             tested[end] = true;
         }
     }
+    out.extend(with_code(failed, Code::TreeTest));
     for (i, node) in tree.nodes.iter().enumerate() {
         if node.is_outcome() && reached[i] && !tested[i] {
             out.push(
@@ -409,7 +425,8 @@ pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Di
                     node.id
                 ))
                 .at(file, node.id_span.clone())
-                .help("add a test: `- { answers: [...], expect: <outcome> }`"),
+                .help("add a test: `- { answers: [...], expect: <outcome> }`")
+                .code(Code::TreeTest),
             );
         }
     }
