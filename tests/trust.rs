@@ -139,3 +139,50 @@ fn a_tree_whose_pages_would_fill_the_disk_is_refused_before_rendering() {
         .stderr_has("content/big.yaml:1:1: this tree's pages would come to about 120 MB");
     assert!(!site.exists("public"), "nothing was written");
 }
+
+#[test]
+fn a_long_but_valid_language_tag_builds_with_search() {
+    // pagefind panicked on language tags of 31 characters or more.
+    let tag = "en-GB-x-recovery-guides-internal";
+    assert!(tag.len() > 31);
+    let site = Site::new(&[
+        (
+            "book.toml",
+            &format!("[book]\ntitle = \"T\"\nlanguage = \"{tag}\"\n"),
+        ),
+        ("content/_index.md", "Home\n"),
+        ("content/a.md", "---\ntitle: A\n---\nApologize once.\n"),
+    ]);
+    site.build_ok();
+    assert!(site
+        .read("public/a/index.html")
+        .contains(&format!("lang=\"{tag}\"")));
+    assert!(site.exists("public/pagefind/pagefind-entry.json"));
+}
+
+#[test]
+fn canonical_links_sitemap_and_robots_encode_urls_the_same_way() {
+    let site = Site::new(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[build]\nsearch = false\n[site]\nbase-url = \"https://example.org/my%20guides/\"\n",
+        ),
+        ("content/_index.md", "Home\n"),
+        ("content/café notes.md", "---\ntitle: Café\n---\nText.\n"),
+    ]);
+    site.build_ok();
+    let page = "https://example.org/my%20guides/café-notes/";
+    assert!(site
+        .read("public/café-notes/index.html")
+        .contains(&format!("<link rel=\"canonical\" href=\"{page}\">")));
+    assert!(site
+        .read("public/sitemap.xml")
+        .contains(&format!("<loc>{page}</loc>")));
+    assert!(site
+        .read("public/robots.txt")
+        .contains("Sitemap: https://example.org/my%20guides/sitemap.xml\n"));
+    // A base-url with a line break cannot add a line to robots.txt.
+    site.run(&["build", "--base-url", "https://example.org/\nDisallow: /"])
+        .fails_with(2);
+    assert!(!site.read("public/robots.txt").contains("Disallow"));
+}
