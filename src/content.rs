@@ -548,6 +548,7 @@ fn for_authors(message: &str) -> String {
         .replace("invalid type: string", "found the text")
         .replace("invalid type: integer", "found the number")
         .replace("invalid type: map", "found a mapping")
+        .replace("invalid type: sequence", "found a list")
 }
 
 /// `tags: a, b` is a list written as text; say how to write the list.

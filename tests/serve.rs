@@ -354,12 +354,9 @@ fn watch_rebuilds_the_build_folder() {
     assert!(!site.exists("public/guides/b/index.html"));
     site.write("content/guides/a.md", "---\ntitle: [broken\n---\n");
     running.wait_for_line("content/guides/a.md:2:", WAIT);
-    let summary = running.wait_for_line("error: 1 error;", WAIT);
     // watch serves nothing, so it never says so.
-    assert!(
-        summary.contains("the build folder keeps the last good build") && !summary.contains("served"),
-        "{summary}"
-    );
+    running.wait_for_line("errors; the build folder keeps the last good build", WAIT);
+    assert!(!running.output().contains("served"), "{}", running.output());
     assert!(
         site.read("public/guides/a/index.html")
             .contains("Watched version of A."),
