@@ -61,10 +61,10 @@ pub struct BaseUrlChoice {
     pub reason: String,
 }
 
-/// `base-url URL: REASON`, the line `init` prints.
+/// `base-url URL (REASON)`, the line `init` prints.
 impl fmt::Display for BaseUrlChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "base-url {}: {}", self.url, self.reason)
+        write!(f, "base-url {} ({})", self.url, self.reason)
     }
 }
 
@@ -101,13 +101,6 @@ pub fn init(dir: &Path) -> Result<InitOutcome, Diagnostic> {
 /// git repository holding `dir` has a GitHub remote `origin`, else
 /// [`LOCAL_BASE_URL`]. Needs no git: without it, the local default.
 pub fn choose_base_url(dir: &Path) -> BaseUrlChoice {
-    let local = |why: &str| BaseUrlChoice {
-        url: LOCAL_BASE_URL.to_string(),
-        reason: format!(
-            "{why}, so the address `mendbook serve` previews at \
-             (the Pages workflow passes the real address when it deploys)"
-        ),
-    };
     match git_origin(dir) {
         Origin::NoGit => local("git was not found"),
         Origin::NoRepository => local("this folder is not in a git repository"),
@@ -116,11 +109,23 @@ pub fn choose_base_url(dir: &Path) -> BaseUrlChoice {
             Some((owner, repo)) => BaseUrlChoice {
                 url: github_pages_url(&owner, &repo),
                 reason: format!(
-                    "the GitHub Pages address of github.com/{owner}/{repo}, the git remote `origin`"
+                    "from the git remote `origin`, github.com/{owner}/{repo}: \
+                     its GitHub Pages address"
                 ),
             },
-            None => local("the git remote `origin` is not a GitHub repository"),
+            None => local("the git remote `origin` is not on GitHub"),
         },
+    }
+}
+
+/// [`LOCAL_BASE_URL`], since `why`.
+fn local(why: &str) -> BaseUrlChoice {
+    BaseUrlChoice {
+        url: LOCAL_BASE_URL.to_string(),
+        reason: format!(
+            "the local preview address, since {why}; \
+             the Pages workflow passes the real address when it deploys"
+        ),
     }
 }
 
@@ -381,6 +386,23 @@ mod tests {
             "MENDBOOK_VERSION: \"{}\"",
             env!("CARGO_PKG_VERSION")
         )));
+    }
+
+    #[test]
+    fn the_choice_reads_as_one_line() {
+        assert_eq!(
+            super::local("git was not found").to_string(),
+            "base-url http://127.0.0.1:3000/ (the local preview address, since git was not \
+             found; the Pages workflow passes the real address when it deploys)"
+        );
+        let remote = super::BaseUrlChoice {
+            url: github_pages_url("acme", "guides"),
+            reason: "x".into(),
+        };
+        assert_eq!(
+            remote.to_string(),
+            "base-url https://acme.github.io/guides/ (x)"
+        );
     }
 
     #[test]

@@ -480,3 +480,34 @@ fn init_workflow_steps_work_with_this_mendbook() {
         "built into the checkout"
     );
 }
+
+#[test]
+fn init_says_which_base_url_it_chose_and_why() {
+    use mendbook::scaffold;
+
+    let repo = repo_with_origin("git@github.com:acme/guides.git");
+    let outcome = scaffold::init(repo.path()).unwrap();
+    let choice = outcome.base_url.expect("a new book.toml");
+    assert_eq!(choice.url, "https://acme.github.io/guides/");
+    assert_eq!(
+        choice.to_string(),
+        "base-url https://acme.github.io/guides/ \
+         (from the git remote `origin`, github.com/acme/guides: its GitHub Pages address)"
+    );
+    // book.toml is there now: kept, and no choice to report.
+    let again = scaffold::init(repo.path()).unwrap();
+    assert!(again.base_url.is_none());
+    assert!(again.kept.contains(&Path::new("book.toml").to_path_buf()));
+
+    let bare = repo_with_origin("");
+    let why = scaffold::choose_base_url(bare.path()).reason;
+    assert!(why.contains("has no remote `origin`"), "{why}");
+    let elsewhere = repo_with_origin("https://gitlab.com/acme/guides.git");
+    let why = scaffold::choose_base_url(elsewhere.path()).reason;
+    assert!(why.contains("not on GitHub"), "{why}");
+    // Credentials in a remote URL never reach the output.
+    let secret = repo_with_origin("https://acme:s3cret@github.com/acme/guides.git");
+    let choice = scaffold::choose_base_url(secret.path());
+    assert_eq!(choice.url, "https://acme.github.io/guides/");
+    assert!(!choice.reason.contains("s3cret"), "{}", choice.reason);
+}
