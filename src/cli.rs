@@ -481,6 +481,9 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
             for path in &outcome.kept {
                 printer.info(format!("kept     {} (already there)", path.display()));
             }
+            if let Some(choice) = &outcome.base_url {
+                printer.info(format!("\n{choice}"));
+            }
             printer.info(format!(
                 "\nYour site is ready. Next:\n  cd {}\n  mendbook build",
                 dir.strip_prefix(&cwd).unwrap_or(&dir).display()

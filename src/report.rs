@@ -163,11 +163,13 @@ pub fn github(d: &Diagnostic, site: &std::path::Path) -> String {
         message.push_str("\nhelp: ");
         message.push_str(h);
     }
+    // Line breaks are escaped as GitHub reads them; other control
+    // characters are made visible, as everywhere.
     format!(
         "::{} {}::{}",
         severity_word(d),
         props.join(","),
-        github_data(&clean(&message, MACHINE_MESSAGE_WIDTH, true))
+        clean(&github_data(&message), MACHINE_MESSAGE_WIDTH, false)
     )
 }
 

@@ -606,7 +606,13 @@ fn binding_beyond_this_machine_says_where_and_warns() {
         &["serve", "--bind", "0.0.0.0", "--port", &port.to_string()],
         "Serving at",
     );
-    running.wait_for_line("drafts included", WAIT);
+    // The warning goes to stderr, and may come before or after the line
+    // `start` waited for: look in the whole log.
+    let deadline = std::time::Instant::now() + WAIT;
+    while !running.output().contains("drafts included") {
+        assert!(std::time::Instant::now() < deadline, "{}", running.output());
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let out = running.output();
     assert!(
         out.contains(&format!("Serving at http://0.0.0.0:{port}/recovery/")),
