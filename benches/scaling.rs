@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -87,9 +87,7 @@ fn one_tag_on_every_page(site: &Path, n: usize) {
 }
 
 fn main() {
-    let bin = std::env::var_os("MENDBOOK_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(release_binary);
+    let bin = release_binary();
     println!("mendbook: {}", bin.display());
     let base = Path::new("/dev/shm");
     let base = if base.is_dir() {

@@ -8,8 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// Builds mendbook in release mode and returns the binary's path.
+/// Builds mendbook in release mode and returns the binary's path; or,
+/// when `MENDBOOK_BIN` names one, that binary (an older build, for
+/// before/after figures).
 pub fn release_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("MENDBOOK_BIN") {
+        return PathBuf::from(bin);
+    }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let status = Command::new("cargo")
         .args(["build", "--release", "--quiet"])
