@@ -1,29 +1,14 @@
 //! mendbook: a static site generator for recovery guides and decision trees.
 //!
-//! The build runs in stages with plain data between them:
-//! [`config`] → [`content`] (into the [`site`] model) → [`markdown`] with
-//! [`links`] checked → [`render`] through a [`theme`] → [`output`].
-//! [`pipeline`] wires the stages; [`cli`] is the only place that prints.
+//! One engine in five layers, each importing only from those below it
+//! (see ARCHITECTURE.md):
+//! [`base`] (diagnostics, paths, text, YAML, artifacts) → [`model`] (config,
+//! the site, trees) → [`stages`] (load, check, markdown, links, theme,
+//! render, search) → [`engine`] (the engine and its sinks) → [`app`] (the
+//! command line, serve, watch, scaffolding).
 
-pub mod bounds;
-pub mod cli;
-pub mod config;
-pub mod content;
-pub mod diagnostics;
-pub mod links;
-pub mod live;
-pub mod markdown;
-pub mod output;
-pub mod paths;
-pub mod pipeline;
-pub mod render;
-pub mod report;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
-pub mod session;
-pub mod site;
-pub mod theme;
-pub mod tree;
-pub mod watch;
-pub mod yaml;
+pub mod app;
+pub mod base;
+pub mod engine;
+pub mod model;
+pub mod stages;

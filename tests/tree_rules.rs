@@ -1,8 +1,10 @@
 //! Every decision-tree validation rule, one failing fixture each: the message
 //! and the line it must be reported at.
 
-use mendbook::diagnostics::{Diagnostic, Severity, SourceFile};
-use mendbook::tree::{parse, unfold, validate};
+use mendbook::base::diagnostics::{Diagnostic, Severity, SourceFile};
+use mendbook::model::tree::unfold;
+use mendbook::stages::check::tree as validate;
+use mendbook::stages::load::tree as parse;
 
 /// Parses and validates a tree the way a build does (without the site-level
 /// guide link checks, which the integration tests cover).

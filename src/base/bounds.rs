@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::base::diagnostics::{Code, Diagnostic};
+use crate::model::config::Config;
 
 /// The folders a site's inputs must lie in and out of.
 #[derive(Debug, Clone)]
@@ -24,8 +24,8 @@ pub struct Bounds {
 impl Bounds {
     pub fn of(config: &Config) -> Bounds {
         Bounds {
-            root: crate::output::absolute(&config.root),
-            build: crate::output::absolute(&config.build_dir),
+            root: crate::engine::disk::absolute(&config.root),
+            build: crate::engine::disk::absolute(&config.build_dir),
             shown_root: config.root.clone(),
         }
     }
@@ -35,7 +35,7 @@ impl Bounds {
     /// control characters. `Err` says why the entry is refused.
     pub fn check(&self, path: &Path, is_symlink: bool) -> Result<(), Diagnostic> {
         let shown = path.strip_prefix(&self.shown_root).unwrap_or(path);
-        let shown_text = crate::report::sanitise(&shown.display().to_string(), 300);
+        let shown_text = crate::app::report::sanitise(&shown.display().to_string(), 300);
         if path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().chars().any(char::is_control))
@@ -57,7 +57,7 @@ impl Bounds {
                 ))
             }
         };
-        let real_shown = crate::report::sanitise(&real.display().to_string(), 300);
+        let real_shown = crate::app::report::sanitise(&real.display().to_string(), 300);
         if real.starts_with(&self.build) || self.build.starts_with(&real) {
             return Err(Diagnostic::error_in(Code::Input, format!(
                 "{shown_text} is a symbolic link into the build folder ({real_shown}); the build's output is never its input"

@@ -3,9 +3,9 @@
 
 use std::ops::Range;
 
-use super::{Cond, GuideLink, Kind, Node, Opt, Ref, Rule, Tree, TreeTest};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
-use crate::yaml::{self, Value};
+use crate::base::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
+use crate::base::yaml::{self, Value};
+use crate::model::tree::{valid_id, Cond, GuideLink, Kind, Node, Opt, Ref, Rule, Tree, TreeTest};
 
 const TOP_KEYS: &[&str] = &[
     "title",
@@ -268,7 +268,7 @@ fn read_nodes(r: &mut Reader, value: &yaml::Node) -> Vec<Node> {
             );
             continue;
         }
-        if !super::valid_id(id) {
+        if !valid_id(id) {
             r.error(id_span.clone(), format!("`{id}` is not a valid node id")).help =
                 Some("ids use lowercase letters, digits and hyphens, start with a letter or digit, at most 64 characters".into());
         }
@@ -467,7 +467,7 @@ fn read_option(r: &mut Reader, item: &yaml::Node) -> Option<Opt> {
             Some("options need `id` (used in URLs and rules) and `label`".into());
         return None;
     };
-    if !super::valid_id(&id) {
+    if !valid_id(&id) {
         r.error(id_span.clone(), format!("`{id}` is not a valid option id")).help =
             Some("ids use lowercase letters, digits and hyphens, start with a letter or digit, at most 64 characters".into());
     }

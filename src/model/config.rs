@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
+use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 
 /// The configuration file's name, also how the site root is recognised.
 pub const CONFIG_FILE: &str = "book.toml";
@@ -78,7 +78,7 @@ impl BaseUrl {
     /// parsers do), since they would otherwise reach `robots.txt` and every
     /// canonical link as written.
     pub fn parse(url: &str) -> Result<BaseUrl, String> {
-        let shown = crate::report::sanitise(url, 200);
+        let shown = crate::app::report::sanitise(url, 200);
         if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(format!(
                 "`{shown}` contains spaces or control characters; write them as %20 and the like"
@@ -108,7 +108,7 @@ impl BaseUrl {
         };
         // Kept decoded: pages and the preview server compare decoded paths,
         // and `absolute` encodes the whole path once.
-        let decoded = crate::links::percent_decode(parsed.path());
+        let decoded = crate::stages::links::percent_decode(parsed.path());
         if decoded.chars().any(char::is_control) || decoded.split('/').any(|s| s == "..") {
             return Err(format!("`{shown}` has an invalid path"));
         }
@@ -123,24 +123,24 @@ impl BaseUrl {
 
     /// The absolute URL of a site path, percent-encoded: the one encoding
     /// canonical links, the sitemap and robots.txt all use.
-    pub fn absolute(&self, path: &crate::paths::SitePath) -> String {
+    pub fn absolute(&self, path: &crate::base::paths::SitePath) -> String {
         format!(
             "{}{}",
             self.origin,
-            crate::links::percent_encode_path(&format!("{}{}", self.prefix, path.as_str()))
+            crate::stages::links::percent_encode_path(&format!("{}{}", self.prefix, path.as_str()))
         )
     }
 
     /// The site's path prefix, percent-encoded, for links that must be
     /// absolute (the 404 page's).
     pub fn encoded_prefix(&self) -> String {
-        crate::links::percent_encode_path(&self.prefix)
+        crate::stages::links::percent_encode_path(&self.prefix)
     }
 }
 
 /// A language tag as BCP 47 defines it (`en`, `fr`, `pt-BR`), checked.
 pub fn check_language(tag: &str) -> Result<(), String> {
-    let shown = crate::report::sanitise(tag, 60);
+    let shown = crate::app::report::sanitise(tag, 60);
     match oxilangtag::LanguageTag::parse(tag) {
         Ok(_) if tag.len() <= 35 => Ok(()),
         Ok(_) => Err(format!(
@@ -208,7 +208,7 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => crate::content::normalise_text(&t),
+                Ok(t) => crate::stages::load::normalise_text(&t),
                 Err(_) => {
                     return Err(vec![Diagnostic::error(format!(
                         "{} is not valid UTF-8 text",
@@ -314,7 +314,7 @@ impl Config {
                     "content-dir",
                     format!(
                         "content-dir `{}` must be a folder inside the site's folder",
-                        crate::report::sanitise(content_rel, 200)
+                        crate::app::report::sanitise(content_rel, 200)
                     ),
                     "for example `content-dir = \"content\"`",
                 );
@@ -336,7 +336,7 @@ impl Config {
                             "build-dir",
                             format!(
                                 "build-dir `{}` must be a folder inside the site's folder or next to it",
-                                crate::report::sanitise(rel, 200)
+                                crate::app::report::sanitise(rel, 200)
                             ),
                             "for example `build-dir = \"public\"` or `\"../site\"`; to build anywhere else, pass `--out DIR`",
                         );
@@ -373,7 +373,7 @@ impl Config {
 
     /// Where a key is in book.toml (the file's start if it is not there),
     /// for what later stages make of it.
-    pub fn located(&self, key: &str) -> crate::diagnostics::Location {
+    pub fn located(&self, key: &str) -> crate::base::diagnostics::Location {
         (self.source.clone(), self.key_span(key))
     }
 

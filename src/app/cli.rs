@@ -7,11 +7,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, Overrides, CONFIG_FILE};
-use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::pipeline::{self, Mode};
-use crate::report;
-use crate::scaffold;
+use crate::app::report;
+use crate::app::scaffold;
+use crate::base::diagnostics::{Code, Diagnostic, Severity};
+use crate::engine::{self, Mode};
+use crate::model::config::{Config, Overrides, CONFIG_FILE};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -198,7 +198,7 @@ impl Printer {
     }
 
     /// Prints what `serve` and `watch` report, one line per rebuild.
-    fn reporter(&self, root: &Path, serving: bool) -> crate::live::Reporter {
+    fn reporter(&self, root: &Path, serving: bool) -> crate::app::live::Reporter {
         let printer = Printer {
             quiet: self.quiet,
             verbose: self.verbose,
@@ -208,7 +208,7 @@ impl Printer {
         };
         let root = root.to_path_buf();
         std::sync::Arc::new(move |note| {
-            use crate::live::Note;
+            use crate::app::live::Note;
             match note {
                 Note::Serving {
                     url,
@@ -309,9 +309,9 @@ impl Printer {
         if let Some(site) = &self.github {
             let workspace = std::env::var_os("GITHUB_WORKSPACE")
                 .map(PathBuf::from)
-                .map(|w| crate::output::absolute(&w))
+                .map(|w| crate::engine::disk::absolute(&w))
                 .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
-            let root = crate::output::absolute(root);
+            let root = crate::engine::disk::absolute(root);
             let rel = root.strip_prefix(&workspace).unwrap_or(&root);
             let _ = site.set(rel.to_path_buf());
         }
@@ -403,7 +403,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
             let config = Config::load(&root, &overrides)?;
             printer.detail(format!("site: {}", root.display()));
             let out_dir = config.build_dir.clone();
-            let report = pipeline::build(config, Mode::Build)?;
+            let report = engine::build(config, Mode::Build)?;
             printer.diagnostics(&report.warnings);
             for (stage, time) in &report.stages {
                 printer.detail(format!("{stage}: {}", format_duration(*time)));
@@ -429,7 +429,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
                 ..Overrides::default()
             };
             let config = Config::load(&root, &overrides)?;
-            let report = pipeline::build(config, Mode::Check)?;
+            let report = engine::build(config, Mode::Check)?;
             printer.diagnostics(&report.warnings);
             for (stage, time) in &report.stages {
                 printer.detail(format!("{stage}: {}", format_duration(*time)));
@@ -454,13 +454,13 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
                 drafts: !args.no_drafts,
                 ..Overrides::default()
             };
-            let options = crate::live::ServeOptions {
+            let options = crate::app::live::ServeOptions {
                 bind: args.bind,
                 port: args.port,
                 open: args.open,
                 poll: args.poll,
             };
-            crate::live::serve(&root, overrides, options, printer.reporter(&root, true))
+            crate::app::live::serve(&root, overrides, options, printer.reporter(&root, true))
         }
         Command::Watch(args) => {
             let root = find_site(args.site.root.root.as_deref())?;
@@ -469,7 +469,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
                 drafts: args.site.drafts,
                 ..Overrides::default()
             };
-            crate::live::watch(&root, overrides, args.poll, printer.reporter(&root, false))
+            crate::app::live::watch(&root, overrides, args.poll, printer.reporter(&root, false))
         }
         Command::Init { dir } => {
             let cwd = std::env::current_dir().unwrap_or_default();
@@ -508,7 +508,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
 /// Checks `--base-url` while the command line is read, so a bad one is a
 /// usage error (exit 2) like any other bad flag.
 fn parse_base_url(url: &str) -> Result<String, String> {
-    crate::config::BaseUrl::parse(url).map(|_| url.to_string())
+    crate::model::config::BaseUrl::parse(url).map(|_| url.to_string())
 }
 
 fn format_duration(d: std::time::Duration) -> String {

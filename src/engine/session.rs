@@ -10,16 +10,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::config::{Config, Overrides, CONFIG_FILE};
-use crate::content;
-use crate::diagnostics::Diagnostic;
-use crate::markdown::Highlighter;
-use crate::output::Fingerprint;
-use crate::paths::SitePath;
-use crate::pipeline::{render_page_markdown, Loaded};
-use crate::render::{self, Content, Job, OutFile, Renderer};
-use crate::search::Snapshot;
-use crate::site::{Page, PageId, PageKind};
+use crate::base::diagnostics::Diagnostic;
+use crate::base::paths::SitePath;
+use crate::engine::disk::Fingerprint;
+use crate::engine::{render_page_markdown, Loaded};
+use crate::model::config::{Config, Overrides, CONFIG_FILE};
+use crate::model::site::{Page, PageId, PageKind};
+use crate::stages::load;
+use crate::stages::markdown::Highlighter;
+use crate::stages::render::{self, Content, Job, OutFile, Renderer};
+use crate::stages::search::Snapshot;
 
 /// One output file, as a live preview holds it.
 #[derive(Debug, Clone)]
@@ -127,9 +127,9 @@ impl Session {
             return None;
         }
         let rel = path.strip_prefix(&loaded.site.config.content_dir).ok()?;
-        let src = crate::paths::SourcePath::from_relative(rel);
+        let src = crate::base::paths::SourcePath::from_relative(rel);
         match loaded.site.by_source.get(&src) {
-            Some(crate::site::Target::Page(id)) => Some(*id),
+            Some(crate::model::site::Target::Page(id)) => Some(*id),
             _ => None,
         }
     }
@@ -151,7 +151,7 @@ impl Session {
         if loaded.theme.is_none() {
             return false;
         }
-        let Some((page, fm_problems)) = content::reread(&loaded.site, id) else {
+        let Some((page, fm_problems)) = load::reread(&loaded.site, id) else {
             return false;
         };
         if !same_shape(&loaded.site.pages[id], &page) {

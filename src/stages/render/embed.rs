@@ -1,15 +1,15 @@
 //! A tree embedded in a guide: a card with the tree's title, description and
 //! first question, whose options link straight into the flow.
 
-use crate::links::percent_encode_path;
-use crate::markdown::{html_escape, inline_html};
-use crate::paths::SitePath;
-use crate::site::Tree;
+use crate::base::paths::SitePath;
+use crate::model::site::Tree;
+use crate::stages::links::percent_encode_path;
+use crate::stages::markdown::{html_escape, inline_html};
 
-use super::Kind;
+use crate::model::tree::Kind;
 
 /// The card's HTML, with links relative to the page at `from`.
-pub fn card(tree: &crate::site::Tree, from: &SitePath) -> String {
+pub fn card(tree: &crate::model::site::Tree, from: &SitePath) -> String {
     let href = |url: &SitePath| html_escape(&percent_encode_path(&from.relative_to(url)));
     let mut s = String::from(
         "<aside class=\"tree-card\">\n<p class=\"tree-card-kicker\">Decision tree</p>\n",

@@ -5,10 +5,10 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use crate::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
-use crate::markdown::{LinkResolver, Rendered};
-use crate::paths::{SitePath, SourcePath};
-use crate::site::{PageId, Site, Target};
+use crate::base::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
+use crate::base::paths::{SitePath, SourcePath};
+use crate::model::site::{PageId, Site, Target};
+use crate::stages::markdown::{LinkResolver, Rendered};
 
 /// An anchor to look for once every page's headings are known.
 #[derive(Debug, Clone)]
@@ -246,7 +246,7 @@ impl LinkResolver for PageLinks<'_> {
             );
             return None;
         };
-        Some(crate::tree::embed::card(
+        Some(crate::stages::render::embed::card(
             &self.site.trees[id],
             self.from_url,
         ))
@@ -374,8 +374,8 @@ mod tests {
 
     mod properties {
         use super::*;
-        use crate::config::{Config, Overrides};
-        use crate::markdown::{render, Highlighter};
+        use crate::model::config::{Config, Overrides};
+        use crate::stages::markdown::{render, Highlighter};
         use proptest::prelude::*;
 
         /// A small site on disk, loaded as the build loads it.
@@ -393,7 +393,7 @@ mod tests {
             let config =
                 Config::parse(dir.path(), "[book]\ntitle = \"T\"\n", &Overrides::default())
                     .unwrap();
-            let (site, problems) = crate::content::load(config);
+            let (site, problems) = crate::stages::load::load(config);
             assert!(problems.is_empty(), "{problems:?}");
             (dir, site)
         }

@@ -12,9 +12,9 @@ use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::{Code, Diagnostic};
-use crate::paths::{OutputPath, SitePath};
-use crate::render::{Content, OutFile};
+use crate::base::diagnostics::{Code, Diagnostic};
+use crate::base::paths::{OutputPath, SitePath};
+use crate::stages::render::{Content, OutFile};
 
 /// Where the bundle lives in the built site.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -148,7 +148,7 @@ fn index(language: &str, pages: mpsc::Receiver<(String, String)>) -> Bundle {
         .build()
         .map_err(|e| e.to_string())?;
     let options = PagefindServiceConfig::builder()
-        .force_language(crate::config::primary_language(language))
+        .force_language(crate::model::config::primary_language(language))
         .build();
     let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
     runtime.block_on(async {

@@ -5,9 +5,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::config::Config;
-use crate::content::humanise;
-use crate::diagnostics::Diagnostic;
+use crate::base::diagnostics::Diagnostic;
+use crate::model::config::Config;
+use crate::stages::load::humanise;
 
 /// The GitHub Actions workflow that checks pull requests and deploys the
 /// site to Pages from the default branch, with `{{MENDBOOK_VERSION}}` where

@@ -26,10 +26,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::config::Config;
-use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::paths::OutputPath;
-use crate::render::{Content, OutFile};
+use crate::base::diagnostics::{Code, Diagnostic, Location};
+use crate::base::paths::OutputPath;
+use crate::model::config::Config;
+use crate::stages::render::{Content, OutFile};
 
 /// The record of what mendbook wrote, in the build folder.
 pub const MANIFEST: &str = ".mendbook-manifest";
@@ -226,7 +226,7 @@ fn read_manifest(dir: &Path, shown: &Path) -> (Entries, Vec<Diagnostic>) {
             Some((p, _)) => warn(format!(
                 "{} lists `{}`, which is not a file mendbook writes inside the build folder; it is left alone",
                 shown_manifest.display(),
-                crate::report::sanitise(&p, 200)
+                crate::app::report::sanitise(&p, 200)
             )),
             None => warn(format!(
                 "line {} of {} is not a manifest entry; it is ignored",
@@ -539,7 +539,7 @@ impl DiskSink {
     }
 
     fn shown_path(&self, rel: &str) -> PathBuf {
-        self.shown.join(crate::report::sanitise(rel, 300))
+        self.shown.join(crate::app::report::sanitise(rel, 300))
     }
 
     fn write_manifest<'a>(
@@ -700,7 +700,9 @@ impl Batch {
             Code::Output,
             format!(
                 "cannot write {}: {why}",
-                self.shown.join(crate::report::sanitise(rel, 300)).display()
+                self.shown
+                    .join(crate::app::report::sanitise(rel, 300))
+                    .display()
             ),
         )
         .help(help);
@@ -749,7 +751,7 @@ impl Batch {
             if let Some((_, first)) = state.current.get(&rel) {
                 let first = first
                     .as_ref()
-                    .map(|(file, span)| crate::diagnostics::position(file, span.start))
+                    .map(|(file, span)| crate::base::diagnostics::position(file, span.start))
                     .unwrap_or_else(|| "another output".into());
                 drop(state);
                 self.refuse(
@@ -910,7 +912,7 @@ fn take_lock(dir: &Path, shown: &Path) -> Result<File, Diagnostic> {
             Err(std::fs::TryLockError::WouldBlock) => {
                 let mut holder = String::new();
                 let _ = file.read_to_string(&mut holder);
-                let holder = crate::report::sanitise(holder.trim(), 200);
+                let holder = crate::app::report::sanitise(holder.trim(), 200);
                 let who = if holder.is_empty() {
                     "another mendbook".to_string()
                 } else {

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::unfold::{self, Step, UnfoldError};
-use super::{Kind, NodeIdx, Ref, Tree};
-use crate::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
+use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
+use crate::model::tree::unfold::{self, Step, UnfoldError};
+use crate::model::tree::{Kind, NodeIdx, Ref, Tree, TreeTest};
 
 /// The most a tree's pages may weigh together, text and links counted.
 const MAX_TREE_BYTES: usize = 100_000_000;
@@ -438,7 +438,7 @@ fn run_test(
     tree: &Tree,
     file: &SourceFile,
     steps: &[Step],
-    test: &super::TreeTest,
+    test: &TreeTest,
     out: &mut Vec<Diagnostic>,
 ) -> Option<NodeIdx> {
     let mut step = 0;

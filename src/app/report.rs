@@ -17,7 +17,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::base::diagnostics::{Diagnostic, Severity};
 
 /// The most characters of one source line a report shows.
 pub const WIDTH: usize = 100;
@@ -471,7 +471,7 @@ impl miette::Diagnostic for Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::SourceFile;
+    use crate::base::diagnostics::SourceFile;
 
     #[test]
     fn a_short_line_is_shown_whole() {
@@ -516,7 +516,7 @@ mod tests {
         let file = SourceFile::new("content/a,b:c.md", "one\ntwo [x](y)\n");
         let d = Diagnostic::error("50% done\r\nnext: line")
             .at(&file, 8..14)
-            .code(crate::diagnostics::Code::BrokenLink);
+            .code(crate::base::diagnostics::Code::BrokenLink);
         assert_eq!(
             github(&d, std::path::Path::new("site")),
             "::error file=site/content/a%2Cb%3Ac.md,line=2,col=5,endLine=2,endColumn=11,title=broken link::50%25 done%0D%0Anext: line"

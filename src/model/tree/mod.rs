@@ -3,11 +3,7 @@
 //! answer path into step pages ([`unfold`]) and the diagram of the whole flow
 //! ([`map`]).
 
-pub mod embed;
-pub mod map;
-pub mod parse;
 pub mod unfold;
-pub mod validate;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -221,23 +217,23 @@ mod tests {
     }
 
     mod properties {
-        use crate::diagnostics::{Diagnostic, SourceFile};
+        use crate::base::diagnostics::{Diagnostic, SourceFile};
         use proptest::prelude::*;
 
         /// Parses and validates `yaml` as the build does; returns the step
         /// pages' URLs when the tree is valid.
         fn check(yaml: &str) -> Option<Vec<String>> {
             let file = SourceFile::new("content/t.yaml", yaml);
-            let (tree, found) = crate::tree::parse::parse(&file);
+            let (tree, found) = crate::stages::load::tree::parse(&file);
             let tree = tree?;
             if found.iter().any(Diagnostic::is_error) {
                 return None;
             }
-            let found = crate::tree::validate::check_structure(&tree, &file);
+            let found = crate::stages::check::tree::check_structure(&tree, &file);
             if found.iter().any(Diagnostic::is_error) {
                 return None;
             }
-            let (steps, found) = crate::tree::validate::check_paths(&tree, &file);
+            let (steps, found) = crate::stages::check::tree::check_paths(&tree, &file);
             if found.iter().any(Diagnostic::is_error) {
                 return None;
             }
@@ -298,7 +294,7 @@ mod tests {
                     prop_assert_eq!(urls.first().map(String::as_str), Some(""));
                     for url in &urls {
                         prop_assert!(
-                            url.split('/').all(|s| s.is_empty() || crate::tree::valid_id(s)),
+                            url.split('/').all(|s| s.is_empty() || crate::model::tree::valid_id(s)),
                             "{}", url
                         );
                     }

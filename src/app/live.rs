@@ -7,16 +7,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::config::{Config, Overrides};
-use crate::diagnostics::{Code, Diagnostic};
-use crate::output::{DiskSink, Removals};
-use crate::paths::OutputPath;
-use crate::pipeline;
-use crate::render::{Content, OutFile};
-use crate::search::{Background, Indexed};
-use crate::serve::{self, Live, LiveEvent, Problem};
-use crate::session::{BundleDiff, Changes, Output, Session};
-use crate::watch::Watcher;
+use crate::app::serve::{self, Live, LiveEvent, Problem};
+use crate::app::watch::Watcher;
+use crate::base::diagnostics::{Code, Diagnostic};
+use crate::base::paths::OutputPath;
+use crate::engine;
+use crate::engine::disk::{DiskSink, Removals};
+use crate::engine::session::{BundleDiff, Changes, Output, Session};
+use crate::model::config::{Config, Overrides};
+use crate::stages::render::{Content, OutFile};
+use crate::stages::search::{Background, Indexed};
 
 /// Something worth telling the author.
 #[derive(Debug)]
@@ -167,7 +167,7 @@ fn publish_bundle(live: &Live, changes: &Changes) {
         }
     }
     // A new index changes what the search page finds, nothing else.
-    let search = live.url_of(crate::search::page_url().output_path().as_str());
+    let search = live.url_of(crate::stages::search::page_url().output_path().as_str());
     let _ = live.events.send(LiveEvent::Reload(vec![search]));
 }
 
@@ -302,7 +302,7 @@ pub fn serve(
         };
         format!(
             "http://{host}:{port}{}",
-            crate::links::percent_encode_path(&prefix)
+            crate::stages::links::percent_encode_path(&prefix)
         )
     };
     let url = url_at(options.bind);
@@ -364,13 +364,12 @@ pub fn watch(
     report: Reporter,
 ) -> Result<(), Vec<Diagnostic>> {
     let config = Config::load(root, &overrides)?;
-    crate::output::check_build_dir(&config).map_err(|d| vec![d])?;
+    crate::engine::disk::check_build_dir(&config).map_err(|d| vec![d])?;
     let dir = config.build_dir.clone();
     // The build folder is held for the whole session, so no other build
     // writes into it meanwhile.
-    let mut sink =
-        DiskSink::open(&dir, &pipeline::shown_build_dir(&config)).map_err(|d| vec![d])?;
-    let first = pipeline::build_into(config.clone(), &mut sink);
+    let mut sink = DiskSink::open(&dir, &engine::shown_build_dir(&config)).map_err(|d| vec![d])?;
+    let first = engine::build_into(config.clone(), &mut sink);
     let (session, _) = Session::open(root, overrides);
     // Watch before saying so, so that no change made after the message is missed.
     let watcher = start_watcher(&config, poll)?;
@@ -384,8 +383,9 @@ pub fn watch(
     }
     // The first build wrote an index, which the manifest lists; later
     // bundles replace it file by file.
-    let written =
-        BundleDiff::knowing(sink.recorded_under(&format!("{}/", crate::search::BUNDLE_DIR)));
+    let written = BundleDiff::knowing(
+        sink.recorded_under(&format!("{}/", crate::stages::search::BUNDLE_DIR)),
+    );
     // The loop and the search thread both write the build folder; one at a
     // time, so the manifest stays whole.
     let write = {

@@ -3,6 +3,9 @@
 //! parallel and are handed to an `emit` callback as they are ready, so a large
 //! site never has to sit in memory whole.
 
+pub mod embed;
+pub mod map;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,13 +14,13 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Location, SourceFile};
-use crate::links::percent_encode_path;
-use crate::markdown::{html_escape, Highlighter, Rendered};
-use crate::paths::{OutputPath, SitePath};
-use crate::site::{Page, PageId, PageKind, Site, Tag, Tree};
-use crate::theme::Theme;
+use crate::base::diagnostics::{Diagnostic, Location, SourceFile};
+use crate::base::paths::{OutputPath, SitePath};
+use crate::model::config::Config;
+use crate::model::site::{Page, PageId, PageKind, Site, Tag, Tree};
+use crate::stages::links::percent_encode_path;
+use crate::stages::markdown::{html_escape, Highlighter, Rendered};
+use crate::stages::theme::Theme;
 
 /// Where the default theme's files and the generated stylesheet live.
 pub const ASSET_DIR: &str = "mendbook";
@@ -75,7 +78,7 @@ pub enum Job {
 struct Shared {
     config: Value,
     description: Value,
-    base_url: Option<crate::config::BaseUrl>,
+    base_url: Option<crate::model::config::BaseUrl>,
     site: Value,
     /// Per page, as a map (to extend) and as a value (to share).
     summary_maps: Vec<BTreeMap<&'static str, Value>>,
@@ -203,12 +206,13 @@ impl Shared {
         let mut linking_trees = vec![Vec::new(); site.pages.len()];
         for (t, tree) in site.trees.iter().enumerate() {
             let Some(model) = &tree.model else { continue };
-            let links =
-                crate::links::PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
+            let links = crate::stages::links::PageLinks::new(
+                site, &tree.src, &tree.url, None, &tree.file, 0,
+            );
             for node in &model.nodes {
-                if let crate::tree::Kind::Outcome { guides, .. } = &node.kind {
+                if let crate::model::tree::Kind::Outcome { guides, .. } = &node.kind {
                     for g in guides {
-                        if let Some((_, crate::site::Target::Page(p), _)) =
+                        if let Some((_, crate::model::site::Target::Page(p), _)) =
                             links.target(&g.path, g.span.clone())
                         {
                             if !linking_trees[p].contains(&t) {
@@ -255,7 +259,10 @@ impl Shared {
         ctx.insert_value(
             "search_url",
             match self.search {
-                true => Value::from(format!("{root}{}", crate::search::page_url().as_str())),
+                true => Value::from(format!(
+                    "{root}{}",
+                    crate::stages::search::page_url().as_str()
+                )),
                 false => Value::none(),
             },
         );
@@ -441,7 +448,7 @@ fn render_job(
             ("404.html", url, ctx)
         }
         Job::Search => {
-            let url = crate::search::page_url();
+            let url = crate::stages::search::page_url();
             let mut ctx = shared.base_context("search", &url.root_prefix(), &url, "Search");
             ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, Site::HOME, true));
             ctx.insert_value("canonical", Value::none());
@@ -468,7 +475,7 @@ fn origin(site: &Site, job: Job) -> Option<Location> {
         Job::TreeStep(t, _) | Job::TreeMap(t) => Some((site.trees[t].file.clone(), 0..0)),
         Job::Tag(i) => site.tags[i].pages.first().map(|&p| {
             let file = &site.pages[p].file;
-            let span = crate::content::find_yaml_key(&file.text, "tags").unwrap_or(0..0);
+            let span = crate::stages::load::find_yaml_key(&file.text, "tags").unwrap_or(0..0);
             (file.clone(), span)
         }),
         Job::Tags | Job::NotFound => Some(config.located("title")),
@@ -489,10 +496,9 @@ pub fn searched(site: &Site, job: Job) -> bool {
         Job::TreeStep(t, s) => {
             let tree = &site.trees[t];
             let node = tree.steps[s].node;
-            let is_outcome = tree
-                .model
-                .as_ref()
-                .is_some_and(|m| matches!(m.nodes[node].kind, crate::tree::Kind::Outcome { .. }));
+            let is_outcome = tree.model.as_ref().is_some_and(|m| {
+                matches!(m.nodes[node].kind, crate::model::tree::Kind::Outcome { .. })
+            });
             is_outcome && tree.steps.iter().position(|st| st.node == node) == Some(s)
         }
         _ => false,
@@ -606,7 +612,7 @@ fn page_context(
     (template, page.url.clone(), ctx)
 }
 
-fn tree_value(tree: &crate::site::Tree) -> BTreeMap<&'static str, Value> {
+fn tree_value(tree: &crate::model::site::Tree) -> BTreeMap<&'static str, Value> {
     map! {
         "title" => tree.title.as_str(),
         "description" => opt_str(&tree.description),
@@ -618,13 +624,13 @@ fn tree_value(tree: &crate::site::Tree) -> BTreeMap<&'static str, Value> {
 /// Markdown from a tree (a hint, a body, a step), with links relative to `at`.
 fn tree_markdown(
     site: &Site,
-    tree: &crate::site::Tree,
+    tree: &crate::model::site::Tree,
     at: &SitePath,
     text: &str,
     highlighter: &Highlighter,
 ) -> Value {
-    let links = crate::links::PageLinks::new(site, &tree.src, at, None, &tree.file, 0);
-    Value::safe_string(&crate::markdown::render(text, &links, highlighter).html)
+    let links = crate::stages::links::PageLinks::new(site, &tree.src, at, None, &tree.file, 0);
+    Value::safe_string(&crate::stages::markdown::render(text, &links, highlighter).html)
 }
 
 fn tree_step_context(
@@ -634,7 +640,7 @@ fn tree_step_context(
     t: usize,
     s: usize,
 ) -> (&'static str, SitePath, Context) {
-    use crate::tree::Kind;
+    use crate::model::tree::Kind;
     let tree = &site.trees[t];
     let model = tree
         .model
@@ -670,7 +676,7 @@ fn tree_step_context(
             };
             obj! {
                 "question" => q.heading(),
-                "answer" => Value::safe_string(&crate::markdown::inline_html(label, None)),
+                "answer" => Value::safe_string(&crate::stages::markdown::inline_html(label, None)),
                 "change_url" => rel(&tree.step_url(&tree.steps[a.step])),
             }
         })
@@ -700,9 +706,9 @@ fn tree_step_context(
                 .map(|(o, &c)| {
                     obj! {
                         "id" => o.id.as_str(),
-                        "label" => Value::safe_string(&crate::markdown::inline_html(&o.label, None)),
+                        "label" => Value::safe_string(&crate::stages::markdown::inline_html(&o.label, None)),
                         // Inside the option's link, so inline only.
-                        "hint" => o.hint.as_deref().map(|h| Value::safe_string(&crate::markdown::inline_html(h, None))),
+                        "hint" => o.hint.as_deref().map(|h| Value::safe_string(&crate::stages::markdown::inline_html(h, None))),
                         "url" => rel(&tree.step_url(&tree.steps[c])),
                     }
                 })
@@ -720,23 +726,25 @@ fn tree_step_context(
             let items: Vec<Value> = steps
                 .iter()
                 .map(|(text, _)| {
-                    let links =
-                        crate::links::PageLinks::new(site, &tree.src, &url, None, &tree.file, 0);
-                    Value::safe_string(&crate::markdown::inline_html(text, Some(&links)))
+                    let links = crate::stages::links::PageLinks::new(
+                        site, &tree.src, &url, None, &tree.file, 0,
+                    );
+                    Value::safe_string(&crate::stages::markdown::inline_html(text, Some(&links)))
                 })
                 .collect();
             v.insert("steps", Value::from(items));
-            let links = crate::links::PageLinks::new(site, &tree.src, &url, None, &tree.file, 0);
+            let links =
+                crate::stages::links::PageLinks::new(site, &tree.src, &url, None, &tree.file, 0);
             let gs: Vec<Value> = guides
                 .iter()
                 .filter_map(|g| {
                     let (target_url, target, anchor) = links.target(&g.path, g.span.clone())?;
                     let (title, description) = match target {
-                        crate::site::Target::Page(id) => (
+                        crate::model::site::Target::Page(id) => (
                             site.pages[id].title.clone(),
                             site.pages[id].description.clone(),
                         ),
-                        crate::site::Target::Tree(id) => (
+                        crate::model::site::Target::Tree(id) => (
                             site.trees[id].title.clone(),
                             site.trees[id].description.clone(),
                         ),
@@ -779,8 +787,8 @@ fn tree_map_context(site: &Site, shared: &Shared, t: usize) -> (&'static str, Si
     let href = |n: usize| {
         first_step[n].map(|s| percent_encode_path(&url.relative_to(&tree.step_url(&tree.steps[s]))))
     };
-    let svg = crate::tree::map::svg(model, &href);
-    let edges = crate::tree::map::edges(model);
+    let svg = crate::stages::render::map::svg(model, &href);
+    let edges = crate::stages::render::map::edges(model);
     let nodes: Vec<Value> = model
         .nodes
         .iter()
@@ -846,7 +854,7 @@ fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
         .from(theme_key),
     );
     for asset in &site.assets {
-        let shown = crate::content::display_path(config, &asset.src);
+        let shown = crate::stages::load::display_path(config, &asset.src);
         files.push(OutFile {
             path: asset.url.output_path(),
             content: Content::Copy(asset.disk.clone()),
@@ -855,7 +863,7 @@ fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
         });
     }
     for page in &site.pages {
-        let span = crate::content::find_yaml_key(&page.file.text, "aliases").unwrap_or(0..0);
+        let span = crate::stages::load::find_yaml_key(&page.file.text, "aliases").unwrap_or(0..0);
         for alias in &page.aliases {
             files.push(
                 OutFile::text(

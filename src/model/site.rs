@@ -1,13 +1,13 @@
 //! The site model: every page, section, tree, tag and asset, and the URL map
-//! that ties source files to URLs. Plain data, built by [`crate::content`] and
+//! that ties source files to URLs. Plain data, built by [`crate::stages::load`] and
 //! read by the later stages.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::config::Config;
-use crate::diagnostics::SourceFile;
-use crate::paths::{SitePath, SourcePath};
+use crate::base::diagnostics::SourceFile;
+use crate::base::paths::{SitePath, SourcePath};
+use crate::model::config::Config;
 
 /// Index into [`Site::pages`].
 pub type PageId = usize;
@@ -142,14 +142,14 @@ pub struct Tree {
     pub title: String,
     pub description: Option<String>,
     pub section: PageId,
-    pub model: Option<crate::tree::Tree>,
+    pub model: Option<crate::model::tree::Tree>,
     /// Filled by validation; empty while the tree has errors.
-    pub steps: Vec<crate::tree::unfold::Step>,
+    pub steps: Vec<crate::model::tree::unfold::Step>,
 }
 
 impl Tree {
     /// The URL of one step page.
-    pub fn step_url(&self, step: &crate::tree::unfold::Step) -> SitePath {
+    pub fn step_url(&self, step: &crate::model::tree::unfold::Step) -> SitePath {
         SitePath::file(format!("{}{}", self.url.as_str(), step.rel_url()))
     }
 
@@ -236,7 +236,7 @@ impl Site {
     }
 
     pub fn tag_by_name(&self, name: &str) -> Option<&Tag> {
-        let slug = crate::paths::slugify(name);
+        let slug = crate::base::paths::slugify(name);
         self.tags.iter().find(|t| t.slug == slug)
     }
 }

@@ -2,23 +2,27 @@
 //! output. Each stage takes plain data and returns plain data and diagnostics;
 //! this module only wires them together.
 
+pub mod disk;
+pub mod session;
+
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::content;
-use crate::diagnostics::{Code, Diagnostic};
-use crate::links::{check_anchors, AnchorCheck, PageLinks};
-use crate::markdown::{self, Highlighter, Rendered};
-use crate::output::{self, DiskSink, Removals, WriteSummary};
-use crate::render::{self, OutFile};
-use crate::search::Indexer;
-use crate::site::Site;
-use crate::theme::Theme;
-use crate::tree::unfold::Step;
-use crate::tree::{validate, Kind};
+use crate::base::diagnostics::{Code, Diagnostic};
+use crate::model::config::Config;
+use crate::model::site::Site;
+use crate::model::tree::unfold::Step;
+use crate::model::tree::Kind;
+use crate::stages::check::tree as validate;
+use crate::stages::links::{check_anchors, AnchorCheck, PageLinks};
+use crate::stages::load;
+use crate::stages::markdown::{self, Highlighter, Rendered};
+use crate::stages::render::{self, OutFile};
+use crate::stages::search::Indexer;
+use crate::stages::theme::Theme;
+use disk::{DiskSink, Removals, WriteSummary};
 
 /// What a build does with its output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +112,7 @@ impl Loaded {
     pub fn load(config: Config) -> Loaded {
         let theme_config = config.clone();
         let (theme, (mut site, mut load_problems)) =
-            rayon::join(|| Theme::load(&theme_config), || content::load(config));
+            rayon::join(|| Theme::load(&theme_config), || load::load(config));
         let theme = match theme {
             Ok(t) => Some(t),
             Err(mut errs) => {
@@ -243,7 +247,7 @@ pub fn shown_build_dir(config: &Config) -> std::path::PathBuf {
 /// On any error nothing in the build directory changes, and every error found
 /// is returned, warnings included.
 pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
-    output::check_build_dir(&config).map_err(|d| vec![d])?;
+    disk::check_build_dir(&config).map_err(|d| vec![d])?;
     match mode {
         Mode::Check => {
             let sink = DiskSink::dry(&config.build_dir, &shown_build_dir(&config));
@@ -263,7 +267,7 @@ pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
 
 /// Builds into a build folder already held (by `watch`, which keeps it).
 pub fn build_into(config: Config, sink: &mut DiskSink) -> Result<Report, Vec<Diagnostic>> {
-    output::check_build_dir(&config).map_err(|d| vec![d])?;
+    disk::check_build_dir(&config).map_err(|d| vec![d])?;
     run(config, Sink::Disk(sink))
 }
 

@@ -5,6 +5,8 @@
 //! still registered (with what could be read) so that links to it do not turn
 //! into a second, misleading error.
 
+pub mod tree;
+
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -12,11 +14,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::config::Config;
-use crate::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
-use crate::paths::{slugify, SitePath, SourcePath};
-use crate::site::{Asset, Date, Page, PageId, PageKind, Site, Tag, Target, Tree};
-use crate::yaml;
+use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
+use crate::base::paths::{slugify, SitePath, SourcePath};
+use crate::base::yaml;
+use crate::model::config::Config;
+use crate::model::site::{Asset, Date, Page, PageId, PageKind, Site, Tag, Target, Tree};
 
 /// Front-matter fields, in the order the docs list them.
 pub const FRONT_MATTER_FIELDS: &[&str] = &[
@@ -236,7 +238,7 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
         );
         return Vec::new();
     }
-    let bounds = crate::bounds::Bounds::of(config);
+    let bounds = crate::base::bounds::Bounds::of(config);
     if let Err(d) = bounds.check_folder(root) {
         diagnostics.push(d);
         return Vec::new();
@@ -444,16 +446,16 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
 
     for tag in &fm.tags {
         let slug = slugify(tag);
-        let shown = crate::report::sanitise(tag, 80);
+        let shown = crate::app::report::sanitise(tag, 80);
         let problem = if slug.is_empty() {
             Some(format!(
                 "the tag `{shown}` has no letters or digits, so it cannot have a page"
             ))
-        } else if slug.len() > crate::output::MAX_NAME_BYTES {
+        } else if slug.len() > crate::engine::disk::MAX_NAME_BYTES {
             Some(format!(
                 "the tag `{shown}` is too long to be the name of its page ({} bytes; at most {})",
                 slug.len(),
-                crate::output::MAX_NAME_BYTES
+                crate::engine::disk::MAX_NAME_BYTES
             ))
         } else {
             None
@@ -653,7 +655,7 @@ impl Builder {
             .insert(tags.clone(), "mendbook's tag index".into());
         self.site.by_url.insert(tags, Target::Generated);
         if self.site.config.search {
-            let search = crate::search::page_url();
+            let search = crate::stages::search::page_url();
             self.url_owner
                 .insert(search.clone(), "mendbook's search page".into());
             self.site.by_url.insert(search, Target::Generated);
@@ -701,9 +703,9 @@ impl Builder {
     fn unusable(&self, url: &SitePath) -> Option<String> {
         let mut segments = url.as_str().split('/').filter(|s| !s.is_empty());
         if let Some(first) = url.as_str().split('/').next() {
-            let reserved = first == crate::render::ASSET_DIR
+            let reserved = first == crate::stages::render::ASSET_DIR
                 || first == LIVE_DIR
-                || (first == crate::search::BUNDLE_DIR && self.site.config.search);
+                || (first == crate::stages::search::BUNDLE_DIR && self.site.config.search);
             if reserved {
                 return Some(format!("`/{first}/` holds mendbook's own files"));
             }
@@ -712,10 +714,10 @@ impl Builder {
             return Some("a hidden name (starting with `.`) is never published".into());
         }
         let longest = url.as_str().split('/').map(str::len).max().unwrap_or(0);
-        if longest > crate::output::MAX_NAME_BYTES {
+        if longest > crate::engine::disk::MAX_NAME_BYTES {
             return Some(format!(
                 "a part of it is {longest} bytes long, and file systems allow {}",
-                crate::output::MAX_NAME_BYTES
+                crate::engine::disk::MAX_NAME_BYTES
             ));
         }
         None
@@ -903,7 +905,7 @@ impl Builder {
                     continue;
                 }
             };
-            let (model, mut problems) = crate::tree::parse::parse(&file);
+            let (model, mut problems) = crate::stages::load::tree::parse(&file);
             self.diagnostics.append(&mut problems);
             let title = match model.as_ref().map(|m| m.title.clone()) {
                 Some(t) if !t.trim().is_empty() => t,

@@ -1,0 +1,8 @@
+//! The bottom layer: what every other layer speaks. Diagnostics, the three
+//! kinds of path, reading source text, the YAML reader, and the guard on
+//! what may be read.
+
+pub mod bounds;
+pub mod diagnostics;
+pub mod paths;
+pub mod yaml;
