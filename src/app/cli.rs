@@ -191,7 +191,7 @@ impl Printer {
             eprintln!(
                 "… and {n} more {} in {}",
                 if n == 1 { "problem" } else { "problems" },
-                report::sanitise(&file.display().to_string(), 200)
+                crate::base::text::sanitise(&file.display().to_string(), 200)
             );
             eprintln!();
         }
@@ -309,9 +309,9 @@ impl Printer {
         if let Some(site) = &self.github {
             let workspace = std::env::var_os("GITHUB_WORKSPACE")
                 .map(PathBuf::from)
-                .map(|w| crate::engine::disk::absolute(&w))
+                .map(|w| crate::base::bounds::absolute(&w))
                 .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
-            let root = crate::engine::disk::absolute(root);
+            let root = crate::base::bounds::absolute(root);
             let rel = root.strip_prefix(&workspace).unwrap_or(&root);
             let _ = site.set(rel.to_path_buf());
         }

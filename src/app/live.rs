@@ -167,7 +167,7 @@ fn publish_bundle(live: &Live, changes: &Changes) {
         }
     }
     // A new index changes what the search page finds, nothing else.
-    let search = live.url_of(crate::stages::search::page_url().output_path().as_str());
+    let search = live.url_of(crate::model::reserved::search_page().output_path().as_str());
     let _ = live.events.send(LiveEvent::Reload(vec![search]));
 }
 
@@ -302,7 +302,7 @@ pub fn serve(
         };
         format!(
             "http://{host}:{port}{}",
-            crate::stages::links::percent_encode_path(&prefix)
+            crate::base::paths::percent_encode_path(&prefix)
         )
     };
     let url = url_at(options.bind);
@@ -384,7 +384,7 @@ pub fn watch(
     // The first build wrote an index, which the manifest lists; later
     // bundles replace it file by file.
     let written = BundleDiff::knowing(
-        sink.recorded_under(&format!("{}/", crate::stages::search::BUNDLE_DIR)),
+        sink.recorded_under(&format!("{}/", crate::model::reserved::BUNDLE_DIR)),
     );
     // The loop and the search thread both write the build folder; one at a
     // time, so the manifest stays whole.

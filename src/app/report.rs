@@ -18,6 +18,7 @@ use miette::{
 };
 
 use crate::base::diagnostics::{Diagnostic, Severity};
+use crate::base::text::{clean, sanitise, sanitise_lines, visible};
 
 /// The most characters of one source line a report shows.
 pub const WIDTH: usize = 100;
@@ -183,44 +184,6 @@ fn github_data(text: &str) -> String {
 /// Escapes a workflow command's property value (`file=`, `title=`).
 fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// A value from the user's input, safe to quote in a one-line message:
-/// control characters (a newline, an escape sequence in a file name) made
-/// visible, and a long text cut with an ellipsis.
-pub fn sanitise(text: &str, max_chars: usize) -> String {
-    clean(text, max_chars, false)
-}
-
-/// Like [`sanitise`], keeping line breaks, for whole messages.
-fn sanitise_lines(text: &str, max_chars: usize) -> String {
-    clean(text, max_chars, true)
-}
-
-fn clean(text: &str, max_chars: usize, keep_newlines: bool) -> String {
-    let mut out = String::with_capacity(text.len().min(max_chars * 4));
-    for (i, c) in text.chars().enumerate() {
-        if i == max_chars {
-            out.push('…');
-            break;
-        }
-        out.push(visible(c, keep_newlines));
-    }
-    out
-}
-
-/// `c`, or a visible stand-in when printing it would move the cursor or
-/// change the terminal.
-fn visible(c: char, keep_newlines: bool) -> char {
-    match c {
-        '\t' => c,
-        '\n' if keep_newlines => c,
-        c if c.is_control() => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
-        // Bidirectional overrides can make a line read differently from
-        // what it holds.
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
-        c => c,
-    }
 }
 
 /// The part of a file a report shows: the caret's line and its neighbours,

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::base::diagnostics::Diagnostic;
+use crate::base::text::humanise;
 use crate::model::config::Config;
-use crate::stages::load::humanise;
 
 /// The GitHub Actions workflow that checks pull requests and deploys the
 /// site to Pages from the default branch, with `{{MENDBOOK_VERSION}}` where

@@ -23,8 +23,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::base::paths::percent_decode;
 use crate::engine::session::Output;
-use crate::stages::links::percent_decode;
 
 /// Where the live-reload pieces live; outside any site prefix.
 const LIVE_SCRIPT: &str = "/__mendbook/live.js";

@@ -9,7 +9,7 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
-use crate::stages::load::is_ignored_name;
+use crate::base::text::is_ignored_name;
 
 /// How long a path must be quiet before its change is reported. Editors that
 /// save by writing a temporary file and renaming it finish well within this.

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::base::diagnostics::{Code, Diagnostic};
-use crate::model::config::Config;
 
 /// The folders a site's inputs must lie in and out of.
 #[derive(Debug, Clone)]
@@ -22,11 +21,13 @@ pub struct Bounds {
 }
 
 impl Bounds {
-    pub fn of(config: &Config) -> Bounds {
+    /// The bounds of a site whose folder is `root` and whose build folder
+    /// is `build`.
+    pub fn new(root: &Path, build: &Path) -> Bounds {
         Bounds {
-            root: crate::engine::disk::absolute(&config.root),
-            build: crate::engine::disk::absolute(&config.build_dir),
-            shown_root: config.root.clone(),
+            root: absolute(root),
+            build: absolute(build),
+            shown_root: root.to_path_buf(),
         }
     }
 
@@ -35,7 +36,7 @@ impl Bounds {
     /// control characters. `Err` says why the entry is refused.
     pub fn check(&self, path: &Path, is_symlink: bool) -> Result<(), Diagnostic> {
         let shown = path.strip_prefix(&self.shown_root).unwrap_or(path);
-        let shown_text = crate::app::report::sanitise(&shown.display().to_string(), 300);
+        let shown_text = crate::base::text::sanitise(&shown.display().to_string(), 300);
         if path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().chars().any(char::is_control))
@@ -57,7 +58,7 @@ impl Bounds {
                 ))
             }
         };
-        let real_shown = crate::app::report::sanitise(&real.display().to_string(), 300);
+        let real_shown = crate::base::text::sanitise(&real.display().to_string(), 300);
         if real.starts_with(&self.build) || self.build.starts_with(&real) {
             return Err(Diagnostic::error_in(Code::Input, format!(
                 "{shown_text} is a symbolic link into the build folder ({real_shown}); the build's output is never its input"
@@ -81,5 +82,35 @@ impl Bounds {
             .canonicalize()
             .is_ok_and(|real| !real.starts_with(&self.root) || real.starts_with(&self.build));
         self.check(dir, is_link || inside_link)
+    }
+}
+
+/// Makes a path absolute and resolves `..` and symlinks where the path exists.
+pub fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    // Not there yet: resolve the deepest existing ancestor.
+    let mut missing = Vec::new();
+    let mut cur = path.to_path_buf();
+    loop {
+        if let Ok(p) = cur.canonicalize() {
+            let mut p = p;
+            for m in missing.iter().rev() {
+                p.push(m);
+            }
+            return p;
+        }
+        match (cur.file_name().map(|n| n.to_os_string()), cur.parent()) {
+            (Some(name), Some(parent)) => {
+                missing.push(name);
+                cur = parent.to_path_buf();
+            }
+            _ => {
+                return std::env::current_dir()
+                    .map(|d| d.join(path))
+                    .unwrap_or(path.to_path_buf())
+            }
+        }
     }
 }

@@ -5,4 +5,5 @@
 pub mod bounds;
 pub mod diagnostics;
 pub mod paths;
+pub mod text;
 pub mod yaml;

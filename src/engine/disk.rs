@@ -26,8 +26,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::base::bounds::absolute;
 use crate::base::diagnostics::{Code, Diagnostic, Location};
 use crate::base::paths::OutputPath;
+use crate::base::paths::MAX_NAME_BYTES;
 use crate::model::config::Config;
 use crate::stages::render::{Content, OutFile};
 
@@ -41,8 +43,6 @@ const MANIFEST_HEADER: &str = "{\"mendbook-manifest\":2}";
 const LEGACY_HEADER: &str = "# mendbook: files written by the last build";
 /// A manifest bigger than this is not one mendbook wrote.
 const MAX_MANIFEST_BYTES: u64 = 1 << 30;
-/// The longest file or folder name most file systems accept, in bytes.
-pub const MAX_NAME_BYTES: usize = 255;
 
 /// Refuses a build directory that would overwrite or delete the sources.
 pub fn check_build_dir(config: &Config) -> Result<(), Diagnostic> {
@@ -73,36 +73,6 @@ pub fn check_build_dir(config: &Config) -> Result<(), Diagnostic> {
             Err(d)
         }
         None => Ok(()),
-    }
-}
-
-/// Makes a path absolute and resolves `..` and symlinks where the path exists.
-pub fn absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = path.canonicalize() {
-        return p;
-    }
-    // Not there yet: resolve the deepest existing ancestor.
-    let mut missing = Vec::new();
-    let mut cur = path.to_path_buf();
-    loop {
-        if let Ok(p) = cur.canonicalize() {
-            let mut p = p;
-            for m in missing.iter().rev() {
-                p.push(m);
-            }
-            return p;
-        }
-        match (cur.file_name().map(|n| n.to_os_string()), cur.parent()) {
-            (Some(name), Some(parent)) => {
-                missing.push(name);
-                cur = parent.to_path_buf();
-            }
-            _ => {
-                return std::env::current_dir()
-                    .map(|d| d.join(path))
-                    .unwrap_or(path.to_path_buf())
-            }
-        }
     }
 }
 
@@ -226,7 +196,7 @@ fn read_manifest(dir: &Path, shown: &Path) -> (Entries, Vec<Diagnostic>) {
             Some((p, _)) => warn(format!(
                 "{} lists `{}`, which is not a file mendbook writes inside the build folder; it is left alone",
                 shown_manifest.display(),
-                crate::app::report::sanitise(&p, 200)
+                crate::base::text::sanitise(&p, 200)
             )),
             None => warn(format!(
                 "line {} of {} is not a manifest entry; it is ignored",
@@ -539,7 +509,7 @@ impl DiskSink {
     }
 
     fn shown_path(&self, rel: &str) -> PathBuf {
-        self.shown.join(crate::app::report::sanitise(rel, 300))
+        self.shown.join(crate::base::text::sanitise(rel, 300))
     }
 
     fn write_manifest<'a>(
@@ -701,7 +671,7 @@ impl Batch {
             format!(
                 "cannot write {}: {why}",
                 self.shown
-                    .join(crate::app::report::sanitise(rel, 300))
+                    .join(crate::base::text::sanitise(rel, 300))
                     .display()
             ),
         )
@@ -912,7 +882,7 @@ fn take_lock(dir: &Path, shown: &Path) -> Result<File, Diagnostic> {
             Err(std::fs::TryLockError::WouldBlock) => {
                 let mut holder = String::new();
                 let _ = file.read_to_string(&mut holder);
-                let holder = crate::app::report::sanitise(holder.trim(), 200);
+                let holder = crate::base::text::sanitise(holder.trim(), 200);
                 let who = if holder.is_empty() {
                     "another mendbook".to_string()
                 } else {

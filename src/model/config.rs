@@ -78,7 +78,7 @@ impl BaseUrl {
     /// parsers do), since they would otherwise reach `robots.txt` and every
     /// canonical link as written.
     pub fn parse(url: &str) -> Result<BaseUrl, String> {
-        let shown = crate::app::report::sanitise(url, 200);
+        let shown = crate::base::text::sanitise(url, 200);
         if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(format!(
                 "`{shown}` contains spaces or control characters; write them as %20 and the like"
@@ -108,7 +108,7 @@ impl BaseUrl {
         };
         // Kept decoded: pages and the preview server compare decoded paths,
         // and `absolute` encodes the whole path once.
-        let decoded = crate::stages::links::percent_decode(parsed.path());
+        let decoded = crate::base::paths::percent_decode(parsed.path());
         if decoded.chars().any(char::is_control) || decoded.split('/').any(|s| s == "..") {
             return Err(format!("`{shown}` has an invalid path"));
         }
@@ -127,20 +127,20 @@ impl BaseUrl {
         format!(
             "{}{}",
             self.origin,
-            crate::stages::links::percent_encode_path(&format!("{}{}", self.prefix, path.as_str()))
+            crate::base::paths::percent_encode_path(&format!("{}{}", self.prefix, path.as_str()))
         )
     }
 
     /// The site's path prefix, percent-encoded, for links that must be
     /// absolute (the 404 page's).
     pub fn encoded_prefix(&self) -> String {
-        crate::stages::links::percent_encode_path(&self.prefix)
+        crate::base::paths::percent_encode_path(&self.prefix)
     }
 }
 
 /// A language tag as BCP 47 defines it (`en`, `fr`, `pt-BR`), checked.
 pub fn check_language(tag: &str) -> Result<(), String> {
-    let shown = crate::app::report::sanitise(tag, 60);
+    let shown = crate::base::text::sanitise(tag, 60);
     match oxilangtag::LanguageTag::parse(tag) {
         Ok(_) if tag.len() <= 35 => Ok(()),
         Ok(_) => Err(format!(
@@ -208,7 +208,7 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => crate::stages::load::normalise_text(&t),
+                Ok(t) => crate::base::text::normalise_text(&t),
                 Err(_) => {
                     return Err(vec![Diagnostic::error(format!(
                         "{} is not valid UTF-8 text",
@@ -314,7 +314,7 @@ impl Config {
                     "content-dir",
                     format!(
                         "content-dir `{}` must be a folder inside the site's folder",
-                        crate::app::report::sanitise(content_rel, 200)
+                        crate::base::text::sanitise(content_rel, 200)
                     ),
                     "for example `content-dir = \"content\"`",
                 );
@@ -336,7 +336,7 @@ impl Config {
                             "build-dir",
                             format!(
                                 "build-dir `{}` must be a folder inside the site's folder or next to it",
-                                crate::app::report::sanitise(rel, 200)
+                                crate::base::text::sanitise(rel, 200)
                             ),
                             "for example `build-dir = \"public\"` or `\"../site\"`; to build anywhere else, pass `--out DIR`",
                         );
@@ -369,6 +369,15 @@ impl Config {
             extra,
             source: file,
         })
+    }
+
+    /// A source path as shown in diagnostics: relative to the site root.
+    pub fn shown(&self, src: &crate::base::paths::SourcePath) -> PathBuf {
+        let content = self
+            .content_dir
+            .strip_prefix(&self.root)
+            .unwrap_or(&self.content_dir);
+        content.join(src.as_str())
     }
 
     /// Where a key is in book.toml (the file's start if it is not there),

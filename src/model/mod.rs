@@ -2,5 +2,6 @@
 //! and the decision-tree model.
 
 pub mod config;
+pub mod reserved;
 pub mod site;
 pub mod tree;

@@ -1,5 +1,5 @@
 //! The site model: every page, section, tree, tag and asset, and the URL map
-//! that ties source files to URLs. Plain data, built by [`crate::stages::load`] and
+//! that ties source files to URLs. Plain data, built by the load stage and
 //! read by the later stages.
 
 use std::collections::HashMap;

@@ -6,6 +6,8 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::base::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
+use crate::base::paths::percent_decode;
+use crate::base::paths::percent_encode_path;
 use crate::base::paths::{SitePath, SourcePath};
 use crate::model::site::{PageId, Site, Target};
 use crate::stages::markdown::{LinkResolver, Rendered};
@@ -246,7 +248,7 @@ impl LinkResolver for PageLinks<'_> {
             );
             return None;
         };
-        Some(crate::stages::render::embed::card(
+        Some(crate::stages::markdown::embed::card(
             &self.site.trees[id],
             self.from_url,
         ))
@@ -303,46 +305,6 @@ fn relative_source(from: &SourcePath, to: &str) -> String {
         .count();
     let mut out = "../".repeat(from_dirs.len() - common);
     out.push_str(&to_parts[common..].join("/"));
-    out
-}
-
-/// Decodes `%20`-style escapes; invalid ones are kept as written.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(b) = u8::from_str_radix(hex, 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-/// Escapes the characters that would break an `href` (spaces, quotes…);
-/// non-ASCII letters stay readable, as browsers accept them.
-pub fn percent_encode_path(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            ' ' | '"' | '<' | '>' | '`' | '#' | '?' | '%' | '{' | '}' | '|' | '\\' | '^' | '['
-            | ']' => out.push_str(&format!("%{:02X}", c as u32)),
-            c if c.is_control() => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
     out
 }
 

@@ -14,15 +14,8 @@ use std::time::{Duration, Instant};
 
 use crate::base::diagnostics::{Code, Diagnostic};
 use crate::base::paths::{OutputPath, SitePath};
+use crate::model::reserved::BUNDLE_DIR;
 use crate::stages::render::{Content, OutFile};
-
-/// Where the bundle lives in the built site.
-pub const BUNDLE_DIR: &str = "pagefind";
-
-/// The URL of the search page.
-pub fn page_url() -> SitePath {
-    SitePath::page(["search"])
-}
 
 type Bundle = Result<Vec<OutFile>, String>;
 

@@ -49,7 +49,7 @@ impl Theme {
 
         let dir = config.root.join("themes").join(&config.theme);
         if dir.is_dir() {
-            let bounds = crate::base::bounds::Bounds::of(config);
+            let bounds = crate::base::bounds::Bounds::new(&config.root, &config.build_dir);
             bounds.check_folder(&dir).map_err(|d| vec![d])?;
             let mut errors = Vec::new();
             let refused = std::cell::RefCell::new(Vec::new());
@@ -73,7 +73,7 @@ impl Theme {
                     }
                 };
                 let name = entry.file_name().to_string_lossy();
-                if !entry.file_type().is_file() || crate::stages::load::is_ignored_name(&name) {
+                if !entry.file_type().is_file() || crate::base::text::is_ignored_name(&name) {
                     continue;
                 }
                 let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
@@ -141,7 +141,7 @@ impl Theme {
             if let Some(name) = rel.strip_prefix("templates/") {
                 match String::from_utf8(file.bytes.to_vec()) {
                     Ok(text) => {
-                        let text = crate::stages::load::normalise_text(&text);
+                        let text = crate::base::text::normalise_text(&text);
                         sources.insert(name.to_string(), SourceFile::new(file.shown, text.clone()));
                         templates.push((name.to_string(), text));
                     }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
+use crate::model::reserved::MAP_SEGMENT;
 use crate::model::tree::unfold::{self, Step, UnfoldError};
 use crate::model::tree::{Kind, NodeIdx, Ref, Tree, TreeTest};
 
@@ -53,8 +54,6 @@ fn estimated_bytes(tree: &Tree, steps: &[Step]) -> usize {
 
 /// A label longer than this is hard to read as a button.
 const LONG_LABEL: usize = 120;
-/// The map page lives at `<tree>/map/`, so no first answer may be `map`.
-pub const MAP_SEGMENT: &str = "map";
 
 /// Checks that need only the tree itself. Returns errors and warnings; when
 /// it returns no error the tree can be unfolded safely.

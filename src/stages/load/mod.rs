@@ -9,15 +9,21 @@ pub mod tree;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 use crate::base::paths::{slugify, SitePath, SourcePath};
+use crate::base::text::find_yaml_key;
+use crate::base::text::humanise;
+use crate::base::text::is_ignored_name;
+use crate::base::text::normalise_text;
+use crate::base::text::read_text;
 use crate::base::yaml;
 use crate::model::config::Config;
+use crate::model::reserved::{GENERATED_FILES, LIVE_DIR};
 use crate::model::site::{Asset, Date, Page, PageId, PageKind, Site, Tag, Target, Tree};
 
 /// Front-matter fields, in the order the docs list them.
@@ -33,18 +39,6 @@ pub const FRONT_MATTER_FIELDS: &[&str] = &[
     "slug",
     "aliases",
     "extra",
-];
-
-/// Where `serve` answers its live-reload requests.
-const LIVE_DIR: &str = "__mendbook";
-
-/// Files generated for every site, whose URLs content must not take.
-const GENERATED_FILES: &[&str] = &[
-    "404.html",
-    "sitemap.xml",
-    "robots.txt",
-    ".nojekyll",
-    "CNAME",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,72 +58,6 @@ struct FrontMatter {
     #[serde(default)]
     aliases: Vec<String>,
     extra: Option<serde_json::Value>,
-}
-
-/// Strips a UTF-8 byte-order mark and turns CRLF and lone CR into LF.
-pub fn normalise_text(text: &str) -> String {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    }
-}
-
-/// The largest text file mendbook reads: far beyond any guide.
-pub const MAX_TEXT_BYTES: u64 = 10_000_000;
-
-/// Reads a text file, with a diagnostic pointing at the first bad byte if it
-/// is not UTF-8.
-pub fn read_text(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> {
-    read_text_inner(disk, shown).map_err(|d| d.or_code(Code::Input))
-}
-
-fn read_text_inner(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> {
-    let cannot =
-        |e: std::io::Error| Diagnostic::error(format!("cannot read {}: {e}", shown.display()));
-    // A text file this big is a mistake (a pasted export, a log), and would
-    // cost the build seconds and hundreds of megabytes; say so instead.
-    let size = std::fs::metadata(disk).map_err(cannot)?.len();
-    if size > MAX_TEXT_BYTES {
-        return Err(Diagnostic::error(format!(
-            "{} is {:.1} MB; mendbook reads markdown, YAML and templates up to {} MB",
-            shown.display(),
-            size as f64 / 1e6,
-            MAX_TEXT_BYTES / 1_000_000
-        ))
-        .help("split it into several guides"));
-    }
-    let bytes = std::fs::read(disk).map_err(cannot)?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(shown, normalise_text(&text))),
-        Err(e) => {
-            let good = e.utf8_error().valid_up_to();
-            let lossy = normalise_text(&String::from_utf8_lossy(e.as_bytes()));
-            let file = SourceFile::new(shown, lossy);
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]);
-            let offset = normalise_text(&prefix).len();
-            Err(
-                Diagnostic::error(format!("{} is not valid UTF-8 text", shown.display()))
-                    .at(&file, offset..offset + 1)
-                    .label("this byte is not UTF-8")
-                    .help("save the file as UTF-8 in your editor"),
-            )
-        }
-    }
-}
-
-/// Is this a file the author's tools leave behind (editor swap and backup
-/// files, OS metadata), which never belongs to the site?
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.starts_with('#')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name == "Thumbs.db"
 }
 
 enum SourceKind {
@@ -163,7 +91,7 @@ pub fn load(config: Config) -> (Site, Vec<Diagnostic>) {
     let found = walk(&config, &mut diagnostics);
     diagnostics = with_code(diagnostics, Code::Input);
 
-    let shown = |src: &SourcePath| display_path(&config, src);
+    let shown = |src: &SourcePath| config.shown(src);
     let parsed: Vec<Result<Parsed, Diagnostic>> = found
         .par_iter()
         .filter(|f| matches!(f.kind, SourceKind::Markdown))
@@ -217,15 +145,6 @@ pub fn load(config: Config) -> (Site, Vec<Diagnostic>) {
     (site, diagnostics)
 }
 
-/// A source path as shown in diagnostics: relative to the site root.
-pub fn display_path(config: &Config, src: &SourcePath) -> PathBuf {
-    let content = config
-        .content_dir
-        .strip_prefix(&config.root)
-        .unwrap_or(&config.content_dir);
-    content.join(src.as_str())
-}
-
 fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
     let root = &config.content_dir;
     if !root.is_dir() {
@@ -238,7 +157,7 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
         );
         return Vec::new();
     }
-    let bounds = crate::base::bounds::Bounds::of(config);
+    let bounds = crate::base::bounds::Bounds::new(&config.root, &config.build_dir);
     if let Err(d) = bounds.check_folder(root) {
         diagnostics.push(d);
         return Vec::new();
@@ -446,16 +365,16 @@ fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed {
 
     for tag in &fm.tags {
         let slug = slugify(tag);
-        let shown = crate::app::report::sanitise(tag, 80);
+        let shown = crate::base::text::sanitise(tag, 80);
         let problem = if slug.is_empty() {
             Some(format!(
                 "the tag `{shown}` has no letters or digits, so it cannot have a page"
             ))
-        } else if slug.len() > crate::engine::disk::MAX_NAME_BYTES {
+        } else if slug.len() > crate::base::paths::MAX_NAME_BYTES {
             Some(format!(
                 "the tag `{shown}` is too long to be the name of its page ({} bytes; at most {})",
                 slug.len(),
-                crate::engine::disk::MAX_NAME_BYTES
+                crate::base::paths::MAX_NAME_BYTES
             ))
         } else {
             None
@@ -608,30 +527,6 @@ fn leading_heading(body: &str) -> Option<(String, usize)> {
     None
 }
 
-/// The byte span of a top-level `key:` in YAML text.
-pub fn find_yaml_key(text: &str, key: &str) -> Option<Range<usize>> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix(key) {
-            if rest.trim_start().starts_with(':') {
-                return Some(offset..offset + key.len());
-            }
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// `move-on_now` -> `Move on now`.
-pub fn humanise(stem: &str) -> String {
-    let words = stem.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 struct Builder {
     site: Site,
     /// Which source claimed each URL, to name both files on a clash.
@@ -655,7 +550,7 @@ impl Builder {
             .insert(tags.clone(), "mendbook's tag index".into());
         self.site.by_url.insert(tags, Target::Generated);
         if self.site.config.search {
-            let search = crate::stages::search::page_url();
+            let search = crate::model::reserved::search_page();
             self.url_owner
                 .insert(search.clone(), "mendbook's search page".into());
             self.site.by_url.insert(search, Target::Generated);
@@ -703,9 +598,9 @@ impl Builder {
     fn unusable(&self, url: &SitePath) -> Option<String> {
         let mut segments = url.as_str().split('/').filter(|s| !s.is_empty());
         if let Some(first) = url.as_str().split('/').next() {
-            let reserved = first == crate::stages::render::ASSET_DIR
+            let reserved = first == crate::model::reserved::ASSET_DIR
                 || first == LIVE_DIR
-                || (first == crate::stages::search::BUNDLE_DIR && self.site.config.search);
+                || (first == crate::model::reserved::BUNDLE_DIR && self.site.config.search);
             if reserved {
                 return Some(format!("`/{first}/` holds mendbook's own files"));
             }
@@ -714,10 +609,10 @@ impl Builder {
             return Some("a hidden name (starting with `.`) is never published".into());
         }
         let longest = url.as_str().split('/').map(str::len).max().unwrap_or(0);
-        if longest > crate::engine::disk::MAX_NAME_BYTES {
+        if longest > crate::base::paths::MAX_NAME_BYTES {
             return Some(format!(
                 "a part of it is {longest} bytes long, and file systems allow {}",
-                crate::engine::disk::MAX_NAME_BYTES
+                crate::base::paths::MAX_NAME_BYTES
             ));
         }
         None
@@ -897,7 +792,7 @@ impl Builder {
 
     fn add_trees(&mut self, found: &[Found]) {
         for f in found.iter().filter(|f| matches!(f.kind, SourceKind::Tree)) {
-            let shown = display_path(&self.site.config, &f.src);
+            let shown = self.site.config.shown(&f.src);
             let file = match read_text(&f.disk, &shown) {
                 Ok(file) => file,
                 Err(d) => {
@@ -950,7 +845,7 @@ impl Builder {
             let dir_url = Self::dir_url(f.src.dir());
             let url = SitePath::file(format!("{}{}", dir_url.as_str(), f.src.file_name()));
             let id = self.site.assets.len();
-            let shown = display_path(&self.site.config, &f.src);
+            let shown = self.site.config.shown(&f.src);
             if self.claim(&url, &shown.display().to_string(), Target::Asset(id), None) {
                 self.site.by_source.insert(f.src.clone(), Target::Asset(id));
                 self.site.assets.push(Asset {
@@ -1114,7 +1009,7 @@ pub fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)> {
         return None;
     }
     let disk = old.src.on_disk(&site.config.content_dir);
-    let shown = display_path(&site.config, &old.src);
+    let shown = site.config.shown(&old.src);
     let file = match read_text(&disk, &shown) {
         Ok(f) => f,
         Err(d) => return Some((old.clone(), vec![d])),

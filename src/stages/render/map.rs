@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::base::text::html_escape;
 use crate::model::tree::{Kind, NodeIdx, Tree};
-use crate::stages::markdown::html_escape;
 
 const BOX_W: f64 = 200.0;
 const GAP_X: f64 = 36.0;

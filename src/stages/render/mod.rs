@@ -3,7 +3,6 @@
 //! parallel and are handed to an `emit` callback as they are ready, so a large
 //! site never has to sit in memory whole.
 
-pub mod embed;
 pub mod map;
 
 use std::borrow::Cow;
@@ -15,15 +14,14 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::base::diagnostics::{Diagnostic, Location, SourceFile};
+use crate::base::paths::percent_encode_path;
 use crate::base::paths::{OutputPath, SitePath};
+use crate::base::text::html_escape;
 use crate::model::config::Config;
+use crate::model::reserved::ASSET_DIR;
 use crate::model::site::{Page, PageId, PageKind, Site, Tag, Tree};
-use crate::stages::links::percent_encode_path;
-use crate::stages::markdown::{html_escape, Highlighter, Rendered};
+use crate::stages::markdown::{Highlighter, Rendered};
 use crate::stages::theme::Theme;
-
-/// Where the default theme's files and the generated stylesheet live.
-pub const ASSET_DIR: &str = "mendbook";
 
 /// One file of the built site.
 #[derive(Debug, Clone)]
@@ -261,7 +259,7 @@ impl Shared {
             match self.search {
                 true => Value::from(format!(
                     "{root}{}",
-                    crate::stages::search::page_url().as_str()
+                    crate::model::reserved::search_page().as_str()
                 )),
                 false => Value::none(),
             },
@@ -448,7 +446,7 @@ fn render_job(
             ("404.html", url, ctx)
         }
         Job::Search => {
-            let url = crate::stages::search::page_url();
+            let url = crate::model::reserved::search_page();
             let mut ctx = shared.base_context("search", &url.root_prefix(), &url, "Search");
             ctx.insert_value("breadcrumbs", breadcrumbs(site, shared, Site::HOME, true));
             ctx.insert_value("canonical", Value::none());
@@ -475,7 +473,7 @@ fn origin(site: &Site, job: Job) -> Option<Location> {
         Job::TreeStep(t, _) | Job::TreeMap(t) => Some((site.trees[t].file.clone(), 0..0)),
         Job::Tag(i) => site.tags[i].pages.first().map(|&p| {
             let file = &site.pages[p].file;
-            let span = crate::stages::load::find_yaml_key(&file.text, "tags").unwrap_or(0..0);
+            let span = crate::base::text::find_yaml_key(&file.text, "tags").unwrap_or(0..0);
             (file.clone(), span)
         }),
         Job::Tags | Job::NotFound => Some(config.located("title")),
@@ -854,7 +852,7 @@ fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
         .from(theme_key),
     );
     for asset in &site.assets {
-        let shown = crate::stages::load::display_path(config, &asset.src);
+        let shown = config.shown(&asset.src);
         files.push(OutFile {
             path: asset.url.output_path(),
             content: Content::Copy(asset.disk.clone()),
@@ -863,7 +861,7 @@ fn generated_files(site: &Site, theme: &Theme) -> Vec<OutFile> {
         });
     }
     for page in &site.pages {
-        let span = crate::stages::load::find_yaml_key(&page.file.text, "aliases").unwrap_or(0..0);
+        let span = crate::base::text::find_yaml_key(&page.file.text, "aliases").unwrap_or(0..0);
         for alias in &page.aliases {
             files.push(
                 OutFile::text(

@@ -1,10 +1,11 @@
 //! A tree embedded in a guide: a card with the tree's title, description and
 //! first question, whose options link straight into the flow.
 
+use crate::base::paths::percent_encode_path;
 use crate::base::paths::SitePath;
+use crate::base::text::html_escape;
 use crate::model::site::Tree;
-use crate::stages::links::percent_encode_path;
-use crate::stages::markdown::{html_escape, inline_html};
+use crate::stages::markdown::inline_html;
 
 use crate::model::tree::Kind;
 

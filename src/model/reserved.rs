@@ -1,0 +1,35 @@
+//! The one place for URLs and folder names mendbook keeps for itself: no
+//! page, alias, tag or asset may take them.
+
+use crate::base::paths::SitePath;
+
+/// Where the default theme's files and the generated stylesheet live.
+pub const ASSET_DIR: &str = "mendbook";
+
+/// Where the bundle lives in the built site.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// Where `serve` answers its live-reload requests.
+pub const LIVE_DIR: &str = "__mendbook";
+
+/// Files generated for every site, whose URLs content must not take.
+pub const GENERATED_FILES: &[&str] = &[
+    "404.html",
+    "sitemap.xml",
+    "robots.txt",
+    ".nojekyll",
+    "CNAME",
+];
+
+/// The map page lives at `<tree>/map/`, so no first answer may be `map`.
+pub const MAP_SEGMENT: &str = "map";
+
+/// The URL of the search page.
+pub fn search_page() -> SitePath {
+    SitePath::page(["search"])
+}
+
+/// The URL of the tags index.
+pub fn tags_page() -> SitePath {
+    SitePath::page(["tags"])
+}
