@@ -111,3 +111,16 @@ fn scope_css(css: &str, scope: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoping_css() {
+        let css = "/* c */\n.a, .b { color: red; }\n.c { x: y; }\n";
+        let s = scope_css(css, "X");
+        assert!(s.contains("X .a, X .b { color: red; }"));
+        assert!(s.contains("X .c { x: y; }"));
+    }
+}

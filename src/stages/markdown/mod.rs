@@ -506,14 +506,6 @@ mod tests {
         assert!(r.html.contains("“quoted”"));
         assert!(r.html.contains("footnote"));
     }
-
-    #[test]
-    fn scoping_css() {
-        let css = "/* c */\n.a, .b { color: red; }\n.c { x: y; }\n";
-        let s = scope_css(css, "X");
-        assert!(s.contains("X .a, X .b { color: red; }"));
-        assert!(s.contains("X .c { x: y; }"));
-    }
 }
 
 /// Renders a short text (an option label, a checklist step) as inline
