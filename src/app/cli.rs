@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::app::report;
 use crate::app::scaffold;
 use crate::base::diagnostics::{Code, Diagnostic, Severity};
-use crate::engine::{self, Mode};
+use crate::engine;
 use crate::model::config::{Config, Overrides, CONFIG_FILE};
 
 #[derive(Parser, Debug)]
@@ -403,7 +403,12 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
             let config = Config::load(&root, &overrides)?;
             printer.detail(format!("site: {}", root.display()));
             let out_dir = config.build_dir.clone();
-            let report = engine::build(config, Mode::Build)?;
+            // Pages are indexed for search while the rest still render.
+            let search = config.search.then(|| {
+                Box::new(crate::app::indexer::Indexer::start(&config.language))
+                    as Box<dyn engine::SearchSink>
+            });
+            let report = engine::build(config, search)?;
             printer.diagnostics(&report.warnings);
             for (stage, time) in &report.stages {
                 printer.detail(format!("{stage}: {}", format_duration(*time)));
@@ -429,7 +434,7 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
                 ..Overrides::default()
             };
             let config = Config::load(&root, &overrides)?;
-            let report = engine::build(config, Mode::Check)?;
+            let report = engine::check(config)?;
             printer.diagnostics(&report.warnings);
             for (stage, time) in &report.stages {
                 printer.detail(format!("{stage}: {}", format_duration(*time)));

@@ -7,16 +7,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::app::serve::{self, Live, LiveEvent, Problem};
+use std::collections::HashMap;
+
+use crate::app::indexer::{index_now, Background, Indexed};
+use crate::app::serve::{self, Live, LiveEvent, Problem, Reload};
 use crate::app::watch::Watcher;
+use crate::base::artifact::{ChangeSet, Coverage, Fingerprint};
 use crate::base::diagnostics::{Code, Diagnostic};
 use crate::base::paths::OutputPath;
-use crate::engine;
-use crate::engine::disk::{DiskSink, Removals};
-use crate::engine::session::{BundleDiff, Changes, Output, Session};
+use crate::engine::disk::DiskSink;
+use crate::engine::{shown_build_dir, Engine, Part, Update};
 use crate::model::config::{Config, Overrides};
-use crate::stages::render::{Content, OutFile};
-use crate::stages::search::{Background, Indexed};
 
 /// Something worth telling the author.
 #[derive(Debug)]
@@ -77,33 +78,34 @@ fn problems_for_overlay(problems: &[Diagnostic]) -> Vec<Problem> {
         .collect()
 }
 
-fn report_changes(report: &Reporter, inputs: &[PathBuf], changes: &Changes) {
-    if changes.failed() {
-        report(Note::Failed(changes.problems.clone()));
+fn report_update(report: &Reporter, inputs: &[PathBuf], update: &Update) {
+    if update.failed() {
+        report(Note::Failed(update.problems.clone()));
         return;
     }
-    if !changes.more_to_come {
-        let warnings: Vec<Diagnostic> = changes
+    // Warnings come with a whole rebuild; a page edit's would repeat them.
+    if update.part == Some(Part::WholeSite) {
+        let warnings: Vec<Diagnostic> = update
             .problems
             .iter()
             .filter(|d| !d.is_error())
             .cloned()
             .collect();
-        if !warnings.is_empty() && changes.full {
+        if !warnings.is_empty() {
             report(Note::Warnings(warnings));
         }
     }
     report(Note::Rebuilt {
         inputs: inputs.to_vec(),
-        files: changes.files.len() + changes.removed.len(),
-        elapsed: changes.elapsed,
+        files: update.changes.written.len() + update.changes.removed.len(),
+        elapsed: update.elapsed,
     });
 }
 
 /// Puts a rebuild's result into the server's memory and tells open pages.
-fn publish(live: &Live, changes: &Changes) {
-    if changes.failed() {
-        let problems = problems_for_overlay(&changes.problems);
+fn publish(live: &Live, update: &Update) {
+    if update.failed() {
+        let problems = problems_for_overlay(&update.problems);
         live.published
             .write()
             .unwrap_or_else(|e| e.into_inner())
@@ -113,75 +115,54 @@ fn publish(live: &Live, changes: &Changes) {
     }
     let had_problems = {
         let mut published = live.published.write().unwrap_or_else(|e| e.into_inner());
-        for (path, out) in &changes.files {
-            published.files.insert(path.clone(), out.clone());
-        }
-        for path in &changes.removed {
-            published.files.remove(path);
-        }
+        published.files.apply(&update.changes);
         !std::mem::take(&mut published.problems).is_empty()
     };
     if had_problems {
         let _ = live.events.send(LiveEvent::Clear);
     }
-    if changes.files.is_empty() && changes.removed.is_empty() {
-        if had_problems {
-            // The fix restored what was served; reload so every open page
-            // is sure to show it.
-            let _ = live.events.send(LiveEvent::Reload(vec!["*".into()]));
+    match live.reload_for(&update.changes) {
+        Some(reload) => {
+            let _ = live.events.send(LiveEvent::Reload(reload));
         }
-        return;
-    }
-    let only_css =
-        changes.removed.is_empty() && changes.files.iter().all(|(p, _)| p.ends_with(".css"));
-    if only_css {
-        let _ = live.events.send(LiveEvent::Css);
-        return;
-    }
-    let mut urls: Vec<String> = Vec::new();
-    for path in changes.files.iter().map(|(p, _)| p).chain(&changes.removed) {
-        if path.ends_with(".html") && path != "404.html" {
-            urls.push(live.url_of(path));
-        } else {
-            // A script, an image or the 404 page: any page may show it.
-            urls = vec!["*".to_string()];
-            break;
+        // The fix restored what was served; reload so every open page is
+        // sure to show it.
+        None if had_problems => {
+            let _ = live.events.send(LiveEvent::Reload(Reload::All));
         }
+        None => {}
     }
-    let _ = live.events.send(LiveEvent::Reload(urls));
 }
 
 /// Puts a new search bundle into the server's memory. Unlike a rebuild it
 /// says nothing about problems: the overlay stays as it is.
-fn publish_bundle(live: &Live, changes: &Changes) {
-    if changes.files.is_empty() && changes.removed.is_empty() {
+fn publish_bundle(live: &Live, changes: &ChangeSet) {
+    if changes.is_empty() {
         return;
     }
-    {
-        let mut published = live.published.write().unwrap_or_else(|e| e.into_inner());
-        for (path, out) in &changes.files {
-            published.files.insert(path.clone(), out.clone());
-        }
-        for path in &changes.removed {
-            published.files.remove(path);
-        }
-    }
+    live.published
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .files
+        .apply(changes);
     // A new index changes what the search page finds, nothing else.
-    let search = live.url_of(crate::model::reserved::search_page().output_path().as_str());
-    let _ = live.events.send(LiveEvent::Reload(vec![search]));
+    let search = live.url_of(&crate::model::reserved::search_page().output_path());
+    let _ = live
+        .events
+        .send(LiveEvent::Reload(Reload::Pages(vec![search])));
 }
 
 /// Starts the background indexer; `apply` gets each new bundle's changes
-/// against `diff`'s last one.
+/// against the last one (`published`: the fingerprints of its files).
 fn start_search(
     report: &Reporter,
-    mut diff: BundleDiff,
-    mut apply: impl FnMut(&Changes) + Send + 'static,
+    mut published: HashMap<OutputPath, Fingerprint>,
+    mut apply: impl FnMut(&ChangeSet) + Send + 'static,
 ) -> Background {
     let report = report.clone();
     Background::start(move |done: Indexed| match done.bundle {
         Ok(bundle) => {
-            apply(&diff.changes(bundle, done.elapsed));
+            apply(&ChangeSet::between(&mut published, bundle, Coverage::Whole));
             report(Note::Indexed {
                 pages: done.pages,
                 elapsed: done.elapsed,
@@ -191,41 +172,41 @@ fn start_search(
     })
 }
 
-/// The loop `serve` and `watch` share: each batch of changed inputs is
-/// applied to the session, every resulting change handed to `publish`, and
-/// the search index asked for again when a page it covers changed.
+/// The loop `serve` and `watch` share: each batch of changed inputs goes to
+/// the engine, every resulting update to `publish`, and the search index
+/// is asked for again when a page it covers changed.
 fn follow_changes(
     mut watcher: Watcher,
-    mut session: Session,
+    mut engine: Engine,
     search: Background,
-    mut publish: impl FnMut(&[PathBuf], &Changes),
+    mut publish: impl FnMut(&[PathBuf], &Update),
 ) {
     while let Some(batch) = watcher.next_batch() {
-        let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| session.is_input(p)).collect();
+        let inputs: Vec<PathBuf> = batch.into_iter().filter(|p| engine.is_input(p)).collect();
         if inputs.is_empty() {
             continue;
         }
         let mut reindex = false;
         let applied = contain(|| {
-            session.apply(&inputs, &mut |changes| {
-                reindex |= changes.reindex;
-                publish(&inputs, &changes);
+            engine.apply(&inputs, &mut |update| {
+                reindex |= update.index_stale;
+                publish(&inputs, &update);
             })
         });
         if let Err(why) = applied {
-            // Whatever state the session was left in, the next change
-            // loads the site afresh; the last good build stays published.
-            session.forget();
+            // Whatever state the engine was left in, the next change loads
+            // the site afresh; the last good build stays published.
+            engine.forget();
             let problem = Diagnostic::error_in(Code::Internal, format!("mendbook failed while rebuilding: {why}"))
                 .help("this is a bug in mendbook; the last good build is kept, and the next change rebuilds everything");
-            let failed = Changes {
+            let failed = Update {
                 problems: vec![problem],
-                ..Changes::default()
+                ..Update::default()
             };
             let _ = contain(|| publish(&inputs, &failed));
             continue;
         }
-        if let Some(snapshot) = session.search_snapshot().filter(|_| reindex) {
+        if let Some(snapshot) = engine.search_snapshot().filter(|_| reindex) {
             search.submit(snapshot);
         }
     }
@@ -262,8 +243,9 @@ pub fn serve(
     options: ServeOptions,
     report: Reporter,
 ) -> Result<(), Vec<Diagnostic>> {
-    let (session, first) = Session::open(root, overrides);
-    let Some(config) = session.config().cloned() else {
+    let mut engine = Engine::new(root, overrides);
+    let first = engine.rebuild_site();
+    let Some(config) = engine.config().cloned() else {
         return Err(first.problems);
     };
     let prefix = config
@@ -327,19 +309,19 @@ pub fn serve(
 
     let search = {
         let live = live.clone();
-        start_search(&report, BundleDiff::default(), move |changes| {
+        start_search(&report, HashMap::new(), move |changes| {
             publish_bundle(&live, changes)
         })
     };
     // serve starts without an index; it follows in the background.
-    if let Some(snapshot) = session.search_snapshot() {
+    if let Some(snapshot) = engine.search_snapshot() {
         search.submit(snapshot);
     }
     let (live2, report2) = (live.clone(), report.clone());
     std::thread::spawn(move || {
-        follow_changes(watcher, session, search, |inputs, changes| {
-            publish(&live2, changes);
-            report_changes(&report2, inputs, changes);
+        follow_changes(watcher, engine, search, |inputs, update| {
+            publish(&live2, update);
+            report_update(&report2, inputs, update);
         })
     });
 
@@ -368,36 +350,47 @@ pub fn watch(
     let dir = config.build_dir.clone();
     // The build folder is held for the whole session, so no other build
     // writes into it meanwhile.
-    let mut sink = DiskSink::open(&dir, &engine::shown_build_dir(&config)).map_err(|d| vec![d])?;
-    let first = engine::build_into(config.clone(), &mut sink);
-    let (session, _) = Session::open(root, overrides);
-    // Watch before saying so, so that no change made after the message is missed.
+    let mut sink = DiskSink::open(&dir, &shown_build_dir(&config)).map_err(|d| vec![d])?;
+    // Watch before building, so that no change made after it is missed.
     let watcher = start_watcher(&config, poll)?;
-    match first {
-        Ok(r) => report(Note::Watching {
-            pages: r.pages,
-            dir: dir.clone(),
-            polling: watcher.polling,
-        }),
-        Err(problems) => report(Note::Failed(problems)),
+    // One build to start: every file goes through the same writer as every
+    // later change, and the index is made before saying so.
+    let mut engine = Engine::new(root, overrides);
+    let first = engine.rebuild_site();
+    let mut bundle_prints = HashMap::new();
+    if first.failed() {
+        report(Note::Failed(first.problems));
+    } else {
+        let mut written = sink.apply(&first.changes, Coverage::Whole);
+        if let Some(snapshot) = engine.search_snapshot() {
+            match index_now(&snapshot).bundle {
+                Ok(bundle) => {
+                    let bundle = ChangeSet::between(&mut bundle_prints, bundle, Coverage::Whole);
+                    written = written.and_then(|_| sink.apply(&bundle, Coverage::Part));
+                }
+                Err(d) => report(Note::Failed(vec![d])),
+            }
+        }
+        match written {
+            Ok(_) => {
+                let pages = engine_pages(&first);
+                report(Note::Watching {
+                    pages,
+                    dir: dir.clone(),
+                    polling: watcher.polling,
+                });
+            }
+            Err(problems) => report(Note::Failed(problems)),
+        }
     }
-    // The first build wrote an index, which the manifest lists; later
-    // bundles replace it file by file.
-    let written = BundleDiff::knowing(
-        sink.recorded_under(&format!("{}/", crate::model::reserved::BUNDLE_DIR)),
-    );
     // The loop and the search thread both write the build folder; one at a
     // time, so the manifest stays whole.
     let write = {
         let report = report.clone();
         let sink = Arc::new(Mutex::new(sink));
-        move |changes: &Changes| -> bool {
+        move |changes: &ChangeSet| -> bool {
             let mut sink = sink.lock().unwrap_or_else(|e| e.into_inner());
-            let batch = sink.batch();
-            for (path, out) in &changes.files {
-                batch.stage(to_out_file(path, out));
-            }
-            match sink.commit(batch, Removals::These(&changes.removed)) {
+            match sink.apply(changes, Coverage::Part) {
                 Ok(summary) => {
                     if !summary.warnings.is_empty() {
                         report(Note::Warnings(summary.warnings));
@@ -413,29 +406,26 @@ pub fn watch(
     };
     let search = {
         let write = write.clone();
-        start_search(&report, written, move |changes| {
+        start_search(&report, bundle_prints, move |changes| {
             write(changes);
         })
     };
-    follow_changes(watcher, session, search, |inputs, changes| {
-        if changes.failed() || write(changes) {
-            report_changes(&report, inputs, changes);
+    follow_changes(watcher, engine, search, |inputs, update| {
+        if update.failed() || write(&update.changes) {
+            report_update(&report, inputs, update);
         }
     });
     Ok(())
 }
 
-/// A file of a live rebuild, as the disk writer takes it.
-fn to_out_file(path: &str, out: &Output) -> OutFile {
-    OutFile {
-        path: OutputPath::new(path),
-        content: match out {
-            Output::Bytes(b) => Content::Bytes(std::borrow::Cow::Owned(b.to_vec())),
-            Output::File(p) => Content::Copy(p.clone()),
-        },
-        search: None,
-        origin: None,
-    }
+/// The HTML pages a first build published.
+fn engine_pages(first: &Update) -> usize {
+    first
+        .changes
+        .written
+        .iter()
+        .filter(|a| a.path.as_str().ends_with(".html"))
+        .count()
 }
 
 fn open_browser(url: &str) {

@@ -3,6 +3,7 @@
 //! (beyond rayon's) and talks to tokio or notify.
 
 pub mod cli;
+pub mod indexer;
 pub mod live;
 pub mod report;
 pub mod scaffold;

@@ -2,7 +2,6 @@
 //! site's base-url path, injects the live-reload script into HTML, and pushes
 //! reload, stylesheet and error events over Server-Sent Events.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -23,8 +22,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::base::artifact::{ChangeSet, Content};
 use crate::base::paths::percent_decode;
-use crate::engine::session::Output;
+use crate::base::paths::OutputPath;
+use crate::engine::memory::MemorySink;
 
 /// Where the live-reload pieces live; outside any site prefix.
 const LIVE_SCRIPT: &str = "/__mendbook/live.js";
@@ -38,13 +39,21 @@ pub struct Problem {
     pub message: String,
 }
 
+/// What open pages should do after a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reload {
+    /// Reload, whatever page they show (a script or an image changed).
+    All,
+    /// Reload if showing one of these URLs.
+    Pages(Vec<String>),
+    /// Only stylesheets changed: swap them without a reload.
+    Styles,
+}
+
 /// What a page's live-reload script is told.
 #[derive(Debug, Clone)]
 pub enum LiveEvent {
-    /// These URLs changed ("*" for all): reload if showing one.
-    Reload(Vec<String>),
-    /// Only stylesheets changed: swap them without a reload.
-    Css,
+    Reload(Reload),
     /// The last rebuild failed: show these over the page.
     Problems(Vec<Problem>),
     /// The problems are fixed: hide the overlay.
@@ -54,7 +63,7 @@ pub enum LiveEvent {
 /// The files being served and the current problems.
 #[derive(Default)]
 pub struct Published {
-    pub files: HashMap<String, Output>,
+    pub files: MemorySink,
     pub problems: Vec<Problem>,
 }
 
@@ -80,9 +89,37 @@ impl Live {
     }
 
     /// The URL of an output path: `a/index.html` -> `/prefix/a/`.
-    pub fn url_of(&self, output: &str) -> String {
+    pub fn url_of(&self, output: &OutputPath) -> String {
+        let output = output.as_str();
         let page = output.strip_suffix("index.html").unwrap_or(output);
         format!("{}{}", self.prefix, page)
+    }
+
+    /// What open pages should do after `changes`; `None` when nothing
+    /// they show changed.
+    pub fn reload_for(&self, changes: &ChangeSet) -> Option<Reload> {
+        if changes.is_empty() {
+            return None;
+        }
+        let is_css = |p: &OutputPath| p.as_str().ends_with(".css");
+        if changes.removed.is_empty() && changes.written.iter().all(|a| is_css(&a.path)) {
+            return Some(Reload::Styles);
+        }
+        let mut urls = Vec::new();
+        for path in changes
+            .written
+            .iter()
+            .map(|a| &a.path)
+            .chain(&changes.removed)
+        {
+            if path.as_str().ends_with(".html") && path.as_str() != "404.html" {
+                urls.push(self.url_of(path));
+            } else {
+                // A script, an image or the 404 page: any page may show it.
+                return Some(Reload::All);
+            }
+        }
+        Some(Reload::Pages(urls))
     }
 }
 
@@ -291,10 +328,12 @@ async fn live_events(State(live): State<Arc<Live>>) -> Response {
 
 fn to_sse(e: LiveEvent) -> Event {
     match e {
-        LiveEvent::Reload(urls) => Event::default()
+        // The page's script reads `["*"]` as "whatever page you show".
+        LiveEvent::Reload(Reload::All) => Event::default().event("reload").data("[\"*\"]"),
+        LiveEvent::Reload(Reload::Pages(urls)) => Event::default()
             .event("reload")
             .data(serde_json::to_string(&urls).unwrap_or_default()),
-        LiveEvent::Css => Event::default().event("css").data("{}"),
+        LiveEvent::Reload(Reload::Styles) => Event::default().event("css").data("{}"),
         LiveEvent::Problems(p) => Event::default()
             .event("problems")
             .data(serde_json::to_string(&p).unwrap_or_default()),
@@ -328,9 +367,12 @@ async fn serve_file(State(live): State<Arc<Live>>, req: Request<Body>) -> Respon
     };
     let found = {
         let published = live.published.read().unwrap_or_else(|e| e.into_inner());
-        match published.files.get(&key) {
+        match published.files.get(&OutputPath::new(key.clone())) {
             Some(out) => Some(out.clone()),
-            None if published.files.contains_key(&format!("{key}/index.html")) => {
+            None if published
+                .files
+                .contains(&OutputPath::new(format!("{key}/index.html"))) =>
+            {
                 return redirect(&format!("{raw}/"), StatusCode::MOVED_PERMANENTLY);
             }
             None => None,
@@ -345,7 +387,7 @@ async fn serve_file(State(live): State<Arc<Live>>, req: Request<Body>) -> Respon
 fn not_found(live: &Live) -> Response {
     let page = {
         let published = live.published.read().unwrap_or_else(|e| e.into_inner());
-        published.files.get("404.html").cloned()
+        published.files.get(&OutputPath::new("404.html")).cloned()
     };
     match page {
         Some(out) => respond("404.html", out, StatusCode::NOT_FOUND),
@@ -361,13 +403,10 @@ fn redirect(to: &str, status: StatusCode) -> Response {
     r
 }
 
-fn respond(key: &str, out: Output, status: StatusCode) -> Response {
-    let bytes: Vec<u8> = match out {
-        Output::Bytes(b) => b.to_vec(),
-        Output::File(p) => match std::fs::read(&p) {
-            Ok(b) => b,
-            Err(_) => return (StatusCode::NOT_FOUND, "not found").into_response(),
-        },
+fn respond(key: &str, out: Content, status: StatusCode) -> Response {
+    let bytes: Vec<u8> = match out.bytes() {
+        Ok(b) => b.into_owned(),
+        Err(_) => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };
     let mime = mime_guess::from_path(key).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";

@@ -2,6 +2,7 @@
 //! kinds of path, reading source text, the YAML reader, and the guard on
 //! what may be read.
 
+pub mod artifact;
 pub mod bounds;
 pub mod diagnostics;
 pub mod paths;

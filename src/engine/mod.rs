@@ -1,110 +1,51 @@
-//! The build, stage by stage: config → load → markdown and links → render →
-//! output. Each stage takes plain data and returns plain data and diagnostics;
-//! this module only wires them together.
+//! The engine: the one way a site is loaded, checked and rendered, for
+//! `build`, `check`, `serve` and `watch` alike.
+//!
+//! A one-shot [`build`] or [`check`] streams its artifacts into a sink (the
+//! [`disk`] writer, or the same writer only checking) without keeping them.
+//! A live [`Engine`] keeps the loaded site and the fingerprints of what it
+//! last published, so each change yields a [`ChangeSet`] for its sinks: the
+//! [`disk`] writer for `watch`, the [`memory`] store `serve` answers from.
+//! Both ways decide what changed the same way ([`ChangeSet::between`]).
 
 pub mod disk;
-pub mod session;
+pub mod memory;
+mod update;
 
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::base::diagnostics::{Code, Diagnostic};
-use crate::model::config::Config;
+use crate::base::artifact::{Artifact, ChangeSet, Content, Coverage, Fingerprint};
+use crate::base::diagnostics::Diagnostic;
+use crate::base::paths::{OutputPath, SitePath};
+use crate::model::config::{Config, Overrides, CONFIG_FILE};
 use crate::model::site::Site;
 use crate::model::tree::unfold::Step;
-use crate::model::tree::Kind;
 use crate::stages::check::tree as validate;
-use crate::stages::links::{check_anchors, AnchorCheck, PageLinks};
+use crate::stages::links::{self, check_anchors, AnchorCheck, PageMarkdown};
 use crate::stages::load;
-use crate::stages::markdown::{self, Highlighter, Rendered};
-use crate::stages::render::{self, OutFile};
-use crate::stages::search::Indexer;
+use crate::stages::markdown::Highlighter;
+use crate::stages::render::Renderer;
 use crate::stages::theme::Theme;
 use disk::{DiskSink, Removals, WriteSummary};
 
-/// What a build does with its output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Write the build directory.
-    Build,
-    /// Validate and render everything, write nothing.
-    Check,
-}
+pub use update::{Part, Rebuild, Update};
 
-/// The outcome of a successful build or check.
-#[derive(Debug, Clone)]
-pub struct Report {
-    /// HTML pages rendered.
-    pub pages: usize,
-    pub write: WriteSummary,
-    pub warnings: Vec<Diagnostic>,
-    pub elapsed: Duration,
-    /// How long each stage took, for `-v`.
-    pub stages: Vec<(&'static str, Duration)>,
-}
-
-/// One page's markdown, rendered, with its link problems and the anchors
-/// it links to (checked once every page is rendered).
-pub struct PageMarkdown {
-    pub rendered: Rendered,
-    pub errors: Vec<Diagnostic>,
-    pub anchors: Vec<AnchorCheck>,
-}
-
-/// Renders one page's markdown, checking its links.
-pub fn render_page_markdown(site: &Site, id: usize, highlighter: &Highlighter) -> PageMarkdown {
-    let page = &site.pages[id];
-    let links = PageLinks::new(
-        site,
-        &page.src,
-        &page.url,
-        Some(id),
-        &page.file,
-        page.body_start,
-    );
-    let rendered = markdown::render(page.body(), &links, highlighter);
-    let mut errors = links.errors.into_inner();
-    if let Some(at) = &rendered.too_deep {
-        let at = at.start + page.body_start..at.end + page.body_start;
-        errors.push(
-            Diagnostic::error(format!(
-                "the text nests more than {} levels deep here",
-                markdown::MAX_NESTING
-            ))
-            .at(&page.file, at.start..at.start + 1)
-            .help("flatten the lists, quotes or HTML elements around this line")
-            .code(Code::Markdown),
-        );
-    }
-    PageMarkdown {
-        rendered,
-        errors,
-        anchors: links.anchors.into_inner(),
-    }
-}
-
-/// Renders every page's markdown, checking its links.
-pub fn render_markdown(site: &Site) -> Vec<PageMarkdown> {
-    let highlighter = Highlighter::new();
-    (0..site.pages.len())
-        .into_par_iter()
-        .map(|id| render_page_markdown(site, id, &highlighter))
-        .collect()
-}
-
-/// A site loaded and checked, with everything needed to render it: the
-/// state a build passes from stage to stage, and a live preview keeps.
+/// A site loaded and checked, with everything needed to render it.
 pub struct Loaded {
     pub site: Site,
-    /// Per page: its rendered markdown, link problems and anchor links.
-    pub rendered: Vec<Rendered>,
-    pub page_errors: Vec<Vec<Diagnostic>>,
-    pub page_anchors: Vec<Vec<AnchorCheck>>,
+    /// Per page: its markdown rendered with resolved links, its link
+    /// problems and the anchors it links to.
+    pub pages: Vec<PageMarkdown>,
     pub theme: Option<Theme>,
     /// Problems found while loading content, trees, config and theme.
     pub load_problems: Vec<Diagnostic>,
+    /// Anchors trees link to, checked again whenever pages change.
+    pub tree_anchors: Vec<AnchorCheck>,
 }
 
 impl Loaded {
@@ -121,38 +62,49 @@ impl Loaded {
             }
         };
         load_problems.extend(check_trees(&mut site));
-        let markdown = render_markdown(&site);
-        let mut rendered = Vec::with_capacity(markdown.len());
-        let mut page_errors = Vec::with_capacity(markdown.len());
-        let mut page_anchors = Vec::with_capacity(markdown.len());
-        for m in markdown {
-            rendered.push(m.rendered);
-            page_errors.push(m.errors);
-            page_anchors.push(m.anchors);
+        let mut tree_anchors = Vec::new();
+        let checked = links::trees::check(&site);
+        for (tree, checked) in site.trees.iter_mut().zip(checked) {
+            tree.links = checked.links;
+            load_problems.extend(checked.problems);
+            tree_anchors.extend(checked.anchors);
         }
+        let highlighter = Highlighter::new();
+        let pages = (0..site.pages.len())
+            .into_par_iter()
+            .map(|id| links::render_page(&site, id, &highlighter))
+            .collect();
         Loaded {
             site,
-            rendered,
-            page_errors,
-            page_anchors,
+            pages,
             theme,
             load_problems,
+            tree_anchors,
         }
     }
 
     /// Every problem: loading, links, anchors and the links in trees.
     pub fn problems(&self) -> Vec<Diagnostic> {
         let mut all = self.load_problems.clone();
-        all.extend(self.page_errors.iter().flatten().cloned());
-        let checks: Vec<AnchorCheck> = self.page_anchors.iter().flatten().cloned().collect();
-        all.extend(check_anchors(&self.site, &self.rendered, &checks));
-        all.extend(check_tree_links(&self.site, &self.rendered));
+        all.extend(self.pages.iter().flat_map(|p| p.errors.iter().cloned()));
+        let checks: Vec<AnchorCheck> = self
+            .pages
+            .iter()
+            .flat_map(|p| p.anchors.iter().cloned())
+            .chain(self.tree_anchors.iter().cloned())
+            .collect();
+        all.extend(check_anchors(&self.site, &self.pages, &checks));
         all
+    }
+
+    /// A renderer, when the theme loaded.
+    pub fn renderer(&self) -> Option<Renderer<'_>> {
+        Some(Renderer::new(&self.site, &self.pages, self.theme.as_ref()?))
     }
 }
 
 /// Validates every decision tree and unfolds each valid one into its steps.
-pub fn check_trees(site: &mut Site) -> Vec<Diagnostic> {
+fn check_trees(site: &mut Site) -> Vec<Diagnostic> {
     let results: Vec<(Vec<Step>, Vec<Diagnostic>)> = site
         .trees
         .par_iter()
@@ -177,64 +129,28 @@ pub fn check_trees(site: &mut Site) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Checks the links in trees: outcome guide links (anchors included) and
-/// links in hints, bodies and steps.
-pub fn check_tree_links(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
-    let highlighter = Highlighter::new();
-    let mut diagnostics = Vec::new();
-    let mut anchors = Vec::new();
-    for tree in &site.trees {
-        let Some(model) = &tree.model else { continue };
-        let links = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
-        for node in &model.nodes {
-            let texts = node.hint.iter().chain(&node.body);
-            let steps = match &node.kind {
-                Kind::Outcome { steps, guides } => {
-                    for g in guides {
-                        links.target(&g.path, g.span.clone());
-                    }
-                    steps.iter().map(|(s, _)| s).collect()
-                }
-                _ => Vec::new(),
-            };
-            // Links inside a YAML text are reported at the node they belong to.
-            let inner = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
-            for text in texts.chain(steps) {
-                if markdown::render(text, &inner, &highlighter)
-                    .too_deep
-                    .is_some()
-                {
-                    diagnostics.push(
-                        Diagnostic::error(format!(
-                            "in node `{}`: the text nests more than {} levels deep",
-                            node.id,
-                            markdown::MAX_NESTING
-                        ))
-                        .at(&tree.file, node.id_span.clone())
-                        .code(Code::Markdown),
-                    );
-                }
-            }
-            for mut d in inner.errors.into_inner() {
-                d = d.at(&tree.file, node.id_span.clone());
-                d.message = format!("in node `{}`: {}", node.id, d.message);
-                diagnostics.push(d);
-            }
-            for mut c in inner.anchors.into_inner() {
-                c.span = node.id_span.clone();
-                anchors.push(c);
-            }
-        }
-        diagnostics.extend(links.errors.into_inner());
-        anchors.extend(links.anchors.into_inner());
-    }
-    diagnostics.extend(check_anchors(site, rendered, &anchors));
-    diagnostics
+/// The outcome of a successful build or check.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// HTML pages rendered.
+    pub pages: usize,
+    pub write: WriteSummary,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// How long each stage took, for `-v`.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Receives the pages search covers while a build renders them, and makes
+/// the search bundle at the end. The app runs it on a thread of its own.
+pub trait SearchSink: Sync {
+    fn offer(&self, url: &SitePath, artifact: &Artifact);
+    fn finish(self: Box<Self>) -> Result<Vec<Artifact>, Diagnostic>;
 }
 
 /// The build folder as the author names it: relative to the site root
 /// when it is inside, else as given.
-pub fn shown_build_dir(config: &Config) -> std::path::PathBuf {
+pub fn shown_build_dir(config: &Config) -> PathBuf {
     config
         .build_dir
         .strip_prefix(&config.root)
@@ -242,139 +158,227 @@ pub fn shown_build_dir(config: &Config) -> std::path::PathBuf {
         .to_path_buf()
 }
 
-/// Builds (or checks) the site described by `config`.
-///
-/// On any error nothing in the build directory changes, and every error found
-/// is returned, warnings included.
-pub fn build(config: Config, mode: Mode) -> Result<Report, Vec<Diagnostic>> {
-    disk::check_build_dir(&config).map_err(|d| vec![d])?;
-    match mode {
-        Mode::Check => {
-            let sink = DiskSink::dry(&config.build_dir, &shown_build_dir(&config));
-            run(config, Sink::Check(&sink))
-        }
-        Mode::Build => {
-            let mut sink = DiskSink::open(&config.build_dir, &shown_build_dir(&config))
-                .map_err(|d| vec![d])?;
-            let result = build_into(config, &mut sink);
-            if result.is_err() {
-                sink.tidy_failed();
-            }
-            result
-        }
-    }
-}
-
-/// Builds into a build folder already held (by `watch`, which keeps it).
-pub fn build_into(config: Config, sink: &mut DiskSink) -> Result<Report, Vec<Diagnostic>> {
-    disk::check_build_dir(&config).map_err(|d| vec![d])?;
-    run(config, Sink::Disk(sink))
-}
-
-/// Where a build's files go.
-enum Sink<'s> {
-    /// Checked as a build would, written nowhere.
-    Check(&'s DiskSink),
-    Disk(&'s mut DiskSink),
-}
-
-fn run(config: Config, sink: Sink) -> Result<Report, Vec<Diagnostic>> {
+/// Loads, checks and renders a site, handing every artifact to `emit`.
+/// Returns the HTML page count and the problems, warnings included.
+fn render(
+    config: Config,
+    emit: &(dyn Fn(Artifact) + Sync),
+    stages: &mut Vec<(&'static str, Duration)>,
+) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
     let start = Instant::now();
     let loaded = Loaded::load(config);
     let mut diagnostics = loaded.problems();
-    let stages = vec![("load, check and render markdown", start.elapsed())];
-    let render_start = Instant::now();
+    stages.push(("load, check and render markdown", start.elapsed()));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
-    let Loaded {
-        site,
-        theme,
-        rendered,
-        ..
-    } = loaded;
-    let Some(theme) = theme else {
+    let Some(renderer) = loaded.renderer() else {
         return Err(diagnostics);
     };
-    let mut stages = stages;
-
     let pages = Mutex::new(0usize);
-    let count_page = |f: &OutFile| {
-        if f.path.as_str().ends_with(".html") {
+    let errors = renderer.render_all(&|a| {
+        if a.path.as_str().ends_with(".html") {
             *pages.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         }
-    };
-    let write = match sink {
-        Sink::Check(sink) => {
-            diagnostics.extend(sink.warnings.iter().cloned());
-            let batch = sink.batch();
-            let errors = render::render_site(&site, &rendered, &theme, &|f| {
-                count_page(&f);
-                batch.stage(f)
-            });
-            diagnostics.extend(errors);
-            diagnostics.extend(batch.into_errors());
-            if diagnostics.iter().any(Diagnostic::is_error) {
-                return Err(diagnostics);
-            }
-            WriteSummary::default()
-        }
-        Sink::Disk(sink) => {
-            diagnostics.append(&mut sink.warnings);
-            let batch = sink.batch();
-            // Pages are indexed for search while the rest are still rendering.
-            let indexer = site
-                .config
-                .search
-                .then(|| Indexer::start(&site.config.language));
-            let errors = render::render_site(&site, &rendered, &theme, &|f| {
-                count_page(&f);
-                if let Some(indexer) = &indexer {
-                    indexer.add_file(&f);
-                }
-                batch.stage(f)
-            });
-            if !errors.is_empty() || batch.has_errors() {
-                diagnostics.extend(errors);
-                diagnostics.extend(sink.abort(batch));
-                return Err(diagnostics);
-            }
-            if let Some(indexer) = indexer {
-                let search_start = Instant::now();
-                match indexer.finish() {
-                    Ok(files) => {
-                        let origin = site.config.located("search");
-                        for mut f in files {
-                            f.origin = Some(origin.clone());
-                            batch.stage(f);
-                        }
-                    }
-                    Err(d) => {
-                        diagnostics.push(d);
-                        diagnostics.extend(sink.abort(batch));
-                        return Err(diagnostics);
-                    }
-                }
-                stages.push(("finish the search index", search_start.elapsed()));
-            }
-            match sink.commit(batch, Removals::Stale) {
-                Ok(mut summary) => {
-                    diagnostics.append(&mut summary.warnings);
-                    summary
-                }
-                Err(errs) => {
-                    diagnostics.extend(errs);
-                    return Err(diagnostics);
-                }
-            }
-        }
-    };
-    stages.push(("render and write", render_start.elapsed()));
+        emit(a)
+    });
+    if !errors.is_empty() {
+        diagnostics.extend(errors);
+        return Err(diagnostics);
+    }
+    Ok((
+        pages.into_inner().unwrap_or_else(|e| e.into_inner()),
+        diagnostics,
+    ))
+}
+
+/// Checks the site `config` describes as a build would, writing nothing:
+/// every problem, the build-dir guard, and every output path.
+pub fn check(config: Config) -> Result<Report, Vec<Diagnostic>> {
+    let start = Instant::now();
+    disk::check_build_dir(&config).map_err(|d| vec![d])?;
+    let sink = DiskSink::dry(&config.build_dir, &shown_build_dir(&config));
+    let batch = sink.batch();
+    let mut stages = Vec::new();
+    let result = render(config, &|a| batch.stage(a), &mut stages);
+    let mut write_errors = batch.into_errors();
+    let (pages, mut diagnostics) = result?;
+    diagnostics.extend(sink.warnings.iter().cloned());
+    if !write_errors.is_empty() {
+        diagnostics.append(&mut write_errors);
+        return Err(diagnostics);
+    }
+    stages.push(("render", start.elapsed()));
     Ok(Report {
-        pages: pages.into_inner().unwrap_or_else(|e| e.into_inner()),
+        pages,
+        write: WriteSummary::default(),
+        warnings: diagnostics,
+        elapsed: start.elapsed(),
+        stages,
+    })
+}
+
+/// Builds the site `config` describes into its build folder. The search
+/// index, when there is one, is fed the pages it covers as they render.
+///
+/// On any error nothing in the build folder changes, and every problem
+/// found is returned, warnings included.
+pub fn build(
+    config: Config,
+    search: Option<Box<dyn SearchSink>>,
+) -> Result<Report, Vec<Diagnostic>> {
+    let start = Instant::now();
+    disk::check_build_dir(&config).map_err(|d| vec![d])?;
+    let search_origin = config.located("search");
+    let mut sink =
+        DiskSink::open(&config.build_dir, &shown_build_dir(&config)).map_err(|d| vec![d])?;
+    let batch = sink.batch();
+    let mut stages = Vec::new();
+    let result = render(
+        config,
+        &|a| {
+            if let (Some(search), Some(url)) = (&search, &a.search) {
+                search.offer(url, &a);
+            }
+            batch.stage(a)
+        },
+        &mut stages,
+    );
+    let fail = |sink: &mut DiskSink, batch, mut problems: Vec<Diagnostic>| {
+        problems.extend(sink.abort(batch));
+        sink.tidy_failed();
+        problems
+    };
+    let (pages, mut diagnostics) = match result {
+        Ok(r) if !batch.has_errors() => r,
+        Ok((_, problems)) | Err(problems) => return Err(fail(&mut sink, batch, problems)),
+    };
+    diagnostics.append(&mut sink.warnings);
+    if let Some(search) = search {
+        let search_start = Instant::now();
+        match search.finish() {
+            Ok(files) => files
+                .into_iter()
+                .for_each(|f| batch.stage(f.from(search_origin.clone()))),
+            Err(d) => {
+                diagnostics.push(d);
+                return Err(fail(&mut sink, batch, diagnostics));
+            }
+        }
+        stages.push(("finish the search index", search_start.elapsed()));
+    }
+    let render_done = stages.iter().map(|(_, d)| *d).sum::<Duration>();
+    let write = match sink.commit(batch, Removals::Stale) {
+        Ok(mut summary) => {
+            diagnostics.append(&mut summary.warnings);
+            summary
+        }
+        Err(errs) => {
+            diagnostics.extend(errs);
+            sink.tidy_failed();
+            return Err(diagnostics);
+        }
+    };
+    stages.push((
+        "render and write",
+        start.elapsed().saturating_sub(render_done),
+    ));
+    Ok(Report {
+        pages,
         write,
         warnings: diagnostics,
         elapsed: start.elapsed(),
         stages,
     })
+}
+
+/// The pages search covers, as last published, to index in the
+/// background: the site's language, and each page's URL and HTML.
+pub struct Snapshot {
+    pub language: String,
+    pub pages: Vec<(SitePath, std::sync::Arc<[u8]>)>,
+}
+
+/// A site kept loaded between changes, for `serve` and `watch`: what was
+/// loaded, and the fingerprint of every artifact it last published.
+pub struct Engine {
+    root: PathBuf,
+    overrides: Overrides,
+    loaded: Option<Loaded>,
+    published: HashMap<OutputPath, Fingerprint>,
+    /// The pages search covers, as last published: output path -> URL.
+    searched: BTreeMap<OutputPath, SitePath>,
+    /// Their bytes, for the next index.
+    searched_html: HashMap<OutputPath, std::sync::Arc<[u8]>>,
+}
+
+impl Engine {
+    /// An engine for the site in `root`, not loaded yet.
+    pub fn new(root: &Path, overrides: Overrides) -> Engine {
+        Engine {
+            root: root.to_path_buf(),
+            overrides,
+            loaded: None,
+            published: HashMap::new(),
+            searched: BTreeMap::new(),
+            searched_html: HashMap::new(),
+        }
+    }
+
+    /// The configuration of the last successful load.
+    pub fn config(&self) -> Option<&Config> {
+        self.loaded.as_ref().map(|l| &l.site.config)
+    }
+
+    /// Forgets the loaded site, so the next change loads it afresh (after
+    /// a rebuild that failed midway). What was published is kept, to tell
+    /// the next build's changes.
+    pub fn forget(&mut self) {
+        self.loaded = None;
+    }
+
+    /// Whether a path is one of the site's inputs (book.toml, content, themes).
+    pub fn is_input(&self, path: &Path) -> bool {
+        if path == self.root.join(CONFIG_FILE) {
+            return true;
+        }
+        let content = self
+            .config()
+            .map(|c| c.content_dir.clone())
+            .unwrap_or_else(|| self.root.join("content"));
+        path.starts_with(content) || path.starts_with(self.root.join("themes"))
+    }
+
+    /// The pages search covers, as last published: URL and HTML, for the
+    /// background indexer; none when search is off or nothing has built.
+    pub fn search_snapshot(&self) -> Option<Snapshot> {
+        let config = self.config()?;
+        if !config.search {
+            return None;
+        }
+        let pages = self
+            .searched
+            .iter()
+            .filter_map(|(path, url)| Some((url.clone(), self.searched_html.get(path)?.clone())))
+            .collect();
+        Some(Snapshot {
+            language: config.language.clone(),
+            pages,
+        })
+    }
+
+    /// Records what was published, keeping the bytes of searched pages.
+    fn publish(&mut self, artifacts: Vec<Artifact>, coverage: Coverage) -> ChangeSet {
+        if coverage == Coverage::Whole {
+            self.searched.clear();
+            self.searched_html.clear();
+        }
+        for a in &artifacts {
+            if let (Some(url), Content::Bytes(bytes)) = (&a.search, &a.content) {
+                self.searched.insert(a.path.clone(), url.clone());
+                self.searched_html.insert(a.path.clone(), bytes.clone());
+            }
+        }
+        ChangeSet::between(&mut self.published, artifacts, coverage)
+    }
 }

@@ -145,6 +145,28 @@ pub struct Tree {
     pub model: Option<crate::model::tree::Tree>,
     /// Filled by validation; empty while the tree has errors.
     pub steps: Vec<crate::model::tree::unfold::Step>,
+    /// Every link written in the tree, resolved once by the check stage.
+    pub links: TreeLinks,
+}
+
+/// A link inside the site, resolved: the page or file it leads to and
+/// what rides after the path (`?query`, `#anchor`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub url: SitePath,
+    pub target: Target,
+    /// `?…#…` as written, kept on the rewritten link.
+    pub suffix: String,
+}
+
+/// The links of a tree's texts and outcomes, by destination as written.
+/// Render reads them to write links relative to each step page; it never
+/// resolves a link itself.
+#[derive(Debug, Clone, Default)]
+pub struct TreeLinks {
+    pub by_dest: HashMap<String, Link>,
+    /// ```tree blocks inside the tree's texts: the path as written.
+    pub embeds: HashMap<String, TreeId>,
 }
 
 impl Tree {

@@ -836,6 +836,7 @@ impl Builder {
                 section,
                 model,
                 steps: Vec::new(),
+                links: Default::default(),
             });
         }
     }

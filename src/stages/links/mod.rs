@@ -1,6 +1,10 @@
 //! Link checking and rewriting: turns an author's relative link to a source
 //! file (`apologize.md#what-to-say`) into the target's URL relative to the
-//! current page, and reports links and anchors that lead nowhere.
+//! current page, and reports links and anchors that lead nowhere. Each
+//! link is resolved once: pages as their markdown renders, trees when they
+//! are checked ([`trees`]); render only reads the results.
+
+pub mod trees;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -9,8 +13,8 @@ use crate::base::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
 use crate::base::paths::percent_decode;
 use crate::base::paths::percent_encode_path;
 use crate::base::paths::{SitePath, SourcePath};
-use crate::model::site::{PageId, Site, Target};
-use crate::stages::markdown::{LinkResolver, Rendered};
+use crate::model::site::{Link, PageId, Site, Target, TreeLinks};
+use crate::stages::markdown::{self, Highlighter, LinkResolver, Rendered};
 
 /// An anchor to look for once every page's headings are known.
 #[derive(Debug, Clone)]
@@ -35,6 +39,9 @@ pub struct PageLinks<'a> {
     offset: usize,
     pub errors: RefCell<Vec<Diagnostic>>,
     pub anchors: RefCell<Vec<AnchorCheck>>,
+    /// Every link resolved, by destination as written (kept for trees,
+    /// whose texts are rendered again on every step page).
+    pub resolved: RefCell<TreeLinks>,
 }
 
 impl<'a> PageLinks<'a> {
@@ -55,6 +62,7 @@ impl<'a> PageLinks<'a> {
             offset,
             errors: RefCell::new(Vec::new()),
             anchors: RefCell::new(Vec::new()),
+            resolved: RefCell::new(TreeLinks::default()),
         }
     }
 
@@ -206,6 +214,7 @@ impl<'a> PageLinks<'a> {
 
 impl LinkResolver for PageLinks<'_> {
     fn resolve(&self, dest: &str, span: Range<usize>) -> Option<String> {
+        let written = dest;
         if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
             return None;
         }
@@ -225,16 +234,25 @@ impl LinkResolver for PageLinks<'_> {
         } else {
             format!("{path}#{anchor}")
         };
-        let (url, _, anchor) = self.target(&dest, span)?;
-        let mut href = self.href(&url, "");
+        let (url, target, anchor) = self.target(&dest, span)?;
+        let mut suffix = String::new();
         if !query.is_empty() || before_anchor.ends_with('?') {
-            href.push('?');
-            href.push_str(query);
+            suffix.push('?');
+            suffix.push_str(query);
         }
         if !anchor.is_empty() {
-            href.push('#');
-            href.push_str(&anchor);
+            suffix.push('#');
+            suffix.push_str(&anchor);
         }
+        let href = self.href(&url, "") + &suffix;
+        self.resolved.borrow_mut().by_dest.insert(
+            written.to_string(),
+            Link {
+                url,
+                target,
+                suffix,
+            },
+        );
         Some(href)
     }
 
@@ -248,6 +266,10 @@ impl LinkResolver for PageLinks<'_> {
             );
             return None;
         };
+        self.resolved
+            .borrow_mut()
+            .embeds
+            .insert(path.to_string(), id);
         Some(crate::stages::markdown::embed::card(
             &self.site.trees[id],
             self.from_url,
@@ -255,17 +277,64 @@ impl LinkResolver for PageLinks<'_> {
     }
 }
 
+/// One page's markdown, rendered with its links resolved, with its link
+/// problems and the anchors it links to (checked once every page is
+/// rendered).
+#[derive(Debug, Clone, Default)]
+pub struct PageMarkdown {
+    pub rendered: Rendered,
+    pub errors: Vec<Diagnostic>,
+    pub anchors: Vec<AnchorCheck>,
+}
+
+/// Renders one page's markdown, resolving and checking its links.
+pub fn render_page(site: &Site, id: PageId, highlighter: &Highlighter) -> PageMarkdown {
+    let page = &site.pages[id];
+    let links = PageLinks::new(
+        site,
+        &page.src,
+        &page.url,
+        Some(id),
+        &page.file,
+        page.body_start,
+    );
+    let rendered = markdown::render(page.body(), &links, highlighter);
+    let mut errors = links.errors.into_inner();
+    if let Some(at) = &rendered.too_deep {
+        let at = at.start + page.body_start;
+        errors.push(too_deep().at(&page.file, at..at + 1));
+    }
+    PageMarkdown {
+        rendered,
+        errors,
+        anchors: links.anchors.into_inner(),
+    }
+}
+
+/// Text nested past [`markdown::MAX_NESTING`].
+pub fn too_deep() -> Diagnostic {
+    Diagnostic::error_in(
+        Code::Markdown,
+        format!(
+            "the text nests more than {} levels deep here",
+            markdown::MAX_NESTING
+        ),
+    )
+    .help("flatten the lists, quotes or HTML elements around this line")
+}
+
 /// Checks every recorded anchor against the rendered pages.
 pub fn check_anchors(
     site: &Site,
-    rendered: &[Rendered],
+    pages: &[PageMarkdown],
     checks: &[AnchorCheck],
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for c in checks {
-        let Some(r) = rendered.get(c.target) else {
+        let Some(r) = pages.get(c.target).map(|p| &p.rendered) else {
             continue;
         };
+
         if r.anchors.contains(&c.anchor) {
             continue;
         }

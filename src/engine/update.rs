@@ -1,0 +1,232 @@
+//! Following changes: given the paths that changed, the engine works out
+//! what to rebuild. Editing one guide's text re-renders that guide first
+//! (so its reload goes out at once) and then only the pages that show its
+//! summary; anything else (a new file, a template, book.toml) rebuilds the
+//! site. Either way the result is a change set against what was published.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::{Engine, Loaded};
+use crate::base::artifact::{Artifact, ChangeSet, Coverage};
+use crate::base::diagnostics::Diagnostic;
+use crate::base::paths::SourcePath;
+use crate::model::config::Config;
+use crate::model::site::{Page, PageId, PageKind, Target};
+use crate::stages::links;
+use crate::stages::load;
+use crate::stages::markdown::Highlighter;
+use crate::stages::render::{self, reading_time, Job};
+
+/// What a rebuild covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rebuild {
+    /// Only an edited page's text: the page, then the pages listing it.
+    Page,
+    /// The whole site, loaded again.
+    Site,
+}
+
+/// Which part of a rebuild an update carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The edited page itself, with the pages that list it to follow.
+    EditedPageFirst,
+    /// The edited page itself, and nothing else changed.
+    EditedPageOnly,
+    /// The pages that list an edited page; the last part.
+    Listings,
+    /// A whole rebuild, in one part.
+    WholeSite,
+}
+
+/// What one rebuild, or one part of it, changed.
+#[derive(Debug, Default)]
+pub struct Update {
+    pub part: Option<Part>,
+    pub changes: ChangeSet,
+    /// Every current problem. With an error among them nothing changed:
+    /// the last good output stays.
+    pub problems: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// Whether a page search covers changed, so the index is out of date.
+    pub index_stale: bool,
+}
+
+impl Update {
+    pub fn failed(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
+    }
+
+    /// Whether more parts of the same rebuild follow.
+    pub fn more_to_come(&self) -> bool {
+        self.part == Some(Part::EditedPageFirst)
+    }
+
+    /// A rebuild that failed: nothing changes, the problems are reported.
+    fn failure(problems: Vec<Diagnostic>, start: Instant) -> Update {
+        Update {
+            problems,
+            elapsed: start.elapsed(),
+            ..Update::default()
+        }
+    }
+}
+
+impl Engine {
+    /// Loads and renders the whole site; the update holds every file that
+    /// differs from what was published (everything, the first time).
+    pub fn rebuild_site(&mut self) -> Update {
+        let start = Instant::now();
+        let config = match Config::load(&self.root, &self.overrides) {
+            Ok(c) => c,
+            Err(problems) => return Update::failure(problems, start),
+        };
+        let loaded = Loaded::load(config);
+        let mut problems = loaded.problems();
+        let mut update = Update {
+            part: Some(Part::WholeSite),
+            ..Update::default()
+        };
+        if !problems.iter().any(Diagnostic::is_error) {
+            if let Some(renderer) = loaded.renderer() {
+                let files = Mutex::new(Vec::new());
+                let errors = renderer
+                    .render_all(&|a| files.lock().unwrap_or_else(|e| e.into_inner()).push(a));
+                if errors.is_empty() {
+                    let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+                    update.index_stale = loaded.site.config.search;
+                    update.changes = self.publish(files, Coverage::Whole);
+                } else {
+                    problems.extend(errors);
+                }
+            }
+        }
+        self.loaded = Some(loaded);
+        update.problems = problems;
+        update.elapsed = start.elapsed();
+        update
+    }
+
+    /// Applies a batch of changed paths. `publish` gets one update, or two
+    /// when an edited guide goes out before the pages that list it.
+    pub fn apply(&mut self, paths: &[PathBuf], publish: &mut dyn FnMut(Update)) -> Rebuild {
+        let start = Instant::now();
+        if let Some(id) = self.single_page_edit(paths) {
+            if self.edit_page(id, start, publish) {
+                return Rebuild::Page;
+            }
+        }
+        // (An asset edited in place keeps its path; the change set tells it
+        // by its fingerprint.)
+        let mut update = self.rebuild_site();
+        update.elapsed = start.elapsed();
+        publish(update);
+        Rebuild::Site
+    }
+
+    /// The page, when the batch is exactly one existing markdown page that
+    /// was modified (not created, deleted or renamed).
+    fn single_page_edit(&self, paths: &[PathBuf]) -> Option<PageId> {
+        let loaded = self.loaded.as_ref()?;
+        let [path] = paths else { return None };
+        if !path.is_file() {
+            return None;
+        }
+        let rel = path.strip_prefix(&loaded.site.config.content_dir).ok()?;
+        match loaded.site.by_source.get(&SourcePath::from_relative(rel)) {
+            Some(Target::Page(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The fast path. Returns false when the edit changes more than the
+    /// page's text (its title, say), so the site must be loaded again.
+    fn edit_page(&mut self, id: PageId, start: Instant, publish: &mut dyn FnMut(Update)) -> bool {
+        let Some(loaded) = self.loaded.as_mut() else {
+            return false;
+        };
+        if loaded.theme.is_none() {
+            return false;
+        }
+        let Some((page, fm_problems)) = load::reread(&loaded.site, id) else {
+            return false;
+        };
+        if !same_shape(&loaded.site.pages[id], &page) {
+            return false;
+        }
+        let name = page.file.name.clone();
+        let old_minutes = reading_time(loaded.pages[id].rendered.words);
+        loaded.site.pages[id] = page;
+        loaded
+            .load_problems
+            .retain(|d| d.file() != Some(name.as_path()));
+        loaded.load_problems.extend(fm_problems);
+        loaded.pages[id] = links::render_page(&loaded.site, id, &Highlighter::new());
+        let problems = loaded.problems();
+        if problems.iter().any(Diagnostic::is_error) {
+            publish(Update::failure(problems, start));
+            return true;
+        }
+        let listings = if reading_time(loaded.pages[id].rendered.words) != old_minutes {
+            render::dependents(&loaded.site, id)
+        } else {
+            Vec::new()
+        };
+        // The edited page goes out first: it is the one the author is
+        // looking at. The pages that list it follow.
+        let first = if listings.is_empty() {
+            Part::EditedPageOnly
+        } else {
+            Part::EditedPageFirst
+        };
+        for (jobs, part) in [(vec![Job::Page(id)], first), (listings, Part::Listings)] {
+            if jobs.is_empty() {
+                continue;
+            }
+            let Some(loaded) = self.loaded.as_ref() else {
+                return true;
+            };
+            let renderer = loaded.renderer().expect("the theme loaded");
+            let files = Mutex::new(Vec::new());
+            let errors = renderer.render_jobs(&jobs, &|a: Artifact| {
+                files.lock().unwrap_or_else(|e| e.into_inner()).push(a)
+            });
+            if !errors.is_empty() {
+                let mut all = errors;
+                all.extend(problems);
+                publish(Update::failure(all, start));
+                return true;
+            }
+            let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+            let index_stale = files.iter().any(|a| a.search.is_some());
+            let changes = self.publish(files, Coverage::Part);
+            publish(Update {
+                part: Some(part),
+                index_stale: index_stale && !changes.is_empty(),
+                changes,
+                problems: problems.clone(),
+                elapsed: start.elapsed(),
+            });
+        }
+        true
+    }
+}
+
+/// Pages of the same URL, title, order and tags: only the text changed.
+fn same_shape(old: &Page, new: &Page) -> bool {
+    old.kind == new.kind
+        && old.url == new.url
+        && old.title == new.title
+        && old.description == new.description
+        && old.weight == new.weight
+        && old.date == new.date
+        && old.updated == new.updated
+        && old.authors == new.authors
+        && old.tags == new.tags
+        && old.draft == new.draft
+        && old.aliases == new.aliases
+        && old.extra == new.extra
+        && (old.kind == PageKind::Guide || old.body() == new.body())
+}

@@ -1,0 +1,165 @@
+//! The contexts of the site's own pages: home, sections, guides, the tag
+//! pages, the 404 page and the search page.
+
+use tera::{Context, Value};
+
+use super::context::{GuideView, SectionView, SubsectionView, TagView};
+use super::shared::{context, Shared};
+use crate::base::paths::SitePath;
+use crate::model::site::{PageId, PageKind, Site};
+use crate::stages::links::PageMarkdown;
+
+/// A page to render: its template, its URL and its context.
+pub(super) type Prepared = (&'static str, SitePath, Context);
+
+pub(super) fn page(site: &Site, pages: &[PageMarkdown], shared: &Shared, id: PageId) -> Prepared {
+    let page = &site.pages[id];
+    let r = &pages[id].rendered;
+    let kind = match page.kind {
+        PageKind::Home => "home",
+        PageKind::Section => "section",
+        PageKind::Guide => "guide",
+    };
+    let title = if page.kind == PageKind::Home {
+        &site.config.title
+    } else {
+        &page.title
+    };
+    let mut base = shared.base(kind, &page.url.root_prefix(), &page.url, title);
+    base.breadcrumbs = shared.breadcrumbs(site, id, false);
+    if page.description.is_some() {
+        base.description = page.description.clone();
+    }
+    let mut ctx = context(&base);
+    let summary = &shared.typed[id];
+    let content = Value::safe_string(&r.html);
+    let toc = Value::from_serializable(&r.toc);
+    let listed = |ids: &[PageId]| -> Vec<Value> {
+        ids.iter().map(|&g| shared.summaries[g].clone()).collect()
+    };
+    let trees = |ids: &[usize]| -> Vec<Value> {
+        ids.iter()
+            .map(|&t| shared.tree_summaries[t].clone())
+            .collect()
+    };
+    let template = match page.kind {
+        PageKind::Guide => {
+            let (prev, next) = site.neighbours(id);
+            let link = |p: Option<PageId>| {
+                p.map(|p| shared.summaries[p].clone())
+                    .unwrap_or_else(Value::none)
+            };
+            ctx.insert(
+                "page",
+                &GuideView {
+                    summary,
+                    content,
+                    words: r.words,
+                    toc,
+                    extra: &page.extra,
+                    section: link(page.parent),
+                    prev: link(prev),
+                    next: link(next),
+                    trees: trees(&shared.linking_trees[id]),
+                },
+            );
+            "page.html"
+        }
+        PageKind::Home | PageKind::Section => {
+            let subsections = page
+                .subsections
+                .iter()
+                .map(|&s| {
+                    Value::from_serializable(&SubsectionView {
+                        summary: &shared.typed[s],
+                        guides: listed(&site.pages[s].guides),
+                        trees: trees(&site.pages[s].trees),
+                    })
+                })
+                .collect();
+            ctx.insert(
+                "section",
+                &SectionView {
+                    summary,
+                    content,
+                    words: r.words,
+                    toc,
+                    extra: &page.extra,
+                    guides: listed(&page.guides),
+                    trees: trees(&page.trees),
+                    subsections,
+                },
+            );
+            if page.kind == PageKind::Home {
+                "index.html"
+            } else {
+                "section.html"
+            }
+        }
+    };
+    (template, page.url.clone(), ctx)
+}
+
+pub(super) fn tags(site: &Site, shared: &Shared) -> Prepared {
+    let url = crate::model::reserved::tags_page();
+    let mut base = shared.base("tags", &url.root_prefix(), &url, "Tags");
+    base.breadcrumbs = shared.breadcrumbs(site, Site::HOME, true);
+    let mut ctx = context(&base);
+    ctx.insert("tags", &shared.tag_summaries);
+    ("tags.html", url, ctx)
+}
+
+pub(super) fn tag(site: &Site, shared: &Shared, i: usize) -> Prepared {
+    let tag = &site.tags[i];
+    let title = format!("Tagged “{}”", tag.name);
+    let mut base = shared.base("tag", &tag.url.root_prefix(), &tag.url, &title);
+    base.breadcrumbs = shared.breadcrumbs(site, Site::HOME, true);
+    base.breadcrumbs.push(Value::from_serializable(&TagsCrumb {
+        title: "Tags",
+        url: "tags/",
+    }));
+    let mut ctx = context(&base);
+    ctx.insert(
+        "tag",
+        &TagView {
+            name: &tag.name,
+            url: tag.url.as_str(),
+            guides: tag
+                .pages
+                .iter()
+                .map(|&p| shared.summaries[p].clone())
+                .collect(),
+        },
+    );
+    ("tag.html", tag.url.clone(), ctx)
+}
+
+/// The tags index, as a breadcrumb.
+#[derive(serde::Serialize)]
+struct TagsCrumb {
+    title: &'static str,
+    url: &'static str,
+}
+
+pub(super) fn not_found(site: &Site, shared: &Shared) -> Prepared {
+    // The 404 page is served at any depth, so its links start at the
+    // site's absolute prefix instead of a relative one.
+    let prefix = site
+        .config
+        .base_url
+        .as_ref()
+        .map(|b| b.encoded_prefix())
+        .unwrap_or_else(|| "/".to_string());
+    let url = SitePath::file("404.html");
+    let mut base = shared.base("404", &prefix, &url, "Page not found");
+    base.canonical = None;
+    ("404.html", url, context(&base))
+}
+
+pub(super) fn search(site: &Site, shared: &Shared) -> Prepared {
+    let url = crate::model::reserved::search_page();
+    let mut base = shared.base("search", &url.root_prefix(), &url, "Search");
+    base.breadcrumbs = shared.breadcrumbs(site, Site::HOME, true);
+    base.canonical = None;
+    ("search.html", url, context(&base))
+}
