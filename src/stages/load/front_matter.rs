@@ -99,17 +99,23 @@ fn fences(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Result<Fences
     Err(())
 }
 
-/// Reads the fields between the fences. `Err` when they cannot be read at
-/// all (or a misspelt `title` hides the title), so a missing title is no
-/// news.
+/// What the fields between the fences gave.
+enum Fields {
+    Read(FrontMatter),
+    /// Not read at all, or a misspelt `title` hides the title: a missing
+    /// title is then no news.
+    Broken(FrontMatter),
+}
+
+/// Reads the fields between the fences.
 fn read_fields(
     file: &SourceFile,
     range: &Range<usize>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<FrontMatter, FrontMatter> {
+) -> Fields {
     let fm_text = &file.text[range.clone()];
     if fm_text.trim().is_empty() {
-        return Ok(FrontMatter::default());
+        return Fields::Read(FrontMatter::default());
     }
     match yaml::from_str_collecting_unknown::<FrontMatter>(fm_text) {
         Ok((fm, unknown)) => {
@@ -135,9 +141,9 @@ fn read_fields(
                 );
             }
             if title_misspelt {
-                Err(fm)
+                Fields::Broken(fm)
             } else {
-                Ok(fm)
+                Fields::Read(fm)
             }
         }
         Err(e) => {
@@ -151,7 +157,7 @@ fn read_fields(
                 d = d.help(help);
             }
             diagnostics.push(d);
-            Err(FrontMatter::default())
+            Fields::Broken(FrontMatter::default())
         }
     }
 }
@@ -309,10 +315,13 @@ pub(super) fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed
         ),
     };
     let fm = match &fences.range {
-        Some(range) => read_fields(&file, range, &mut diagnostics).unwrap_or_else(|fm| {
-            readable = false;
-            fm
-        }),
+        Some(range) => match read_fields(&file, range, &mut diagnostics) {
+            Fields::Read(fm) => fm,
+            Fields::Broken(fm) => {
+                readable = false;
+                fm
+            }
+        },
         None => FrontMatter::default(),
     };
     let fm_start = fences.range.as_ref().map_or(0, |r| r.start);
