@@ -391,123 +391,134 @@ fn find_site(root: Option<&Path>) -> Result<PathBuf, Vec<Diagnostic>> {
 
 fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
     match command {
-        Command::Build(args) => {
-            let root = find_site(args.site.root.root.as_deref())?;
-            printer.site_is(&root);
-            let cwd = std::env::current_dir().unwrap_or_default();
-            let overrides = Overrides {
-                base_url: args.base_url,
-                build_dir: args.out.map(|o| cwd.join(o)),
-                drafts: args.site.drafts,
-            };
-            let config = Config::load(&root, &overrides)?;
-            printer.detail(format!("site: {}", root.display()));
-            let out_dir = config.build_dir.clone();
-            // Pages are indexed for search while the rest still render.
-            let search = config.search.then(|| {
-                Box::new(crate::app::indexer::Indexer::start(&config.language))
-                    as Box<dyn engine::SearchSink>
-            });
-            let report = engine::build(config, search)?;
-            printer.diagnostics(&report.warnings);
-            for (stage, time) in &report.stages {
-                printer.detail(format!("{stage}: {}", format_duration(*time)));
-            }
-            let w = &report.write;
-            let shown = out_dir.strip_prefix(&cwd).unwrap_or(&out_dir);
-            printer.info(format!(
-                "Built {} pages in {} into {}/ ({} files written, {} unchanged, {} removed)",
-                report.pages,
-                format_duration(report.elapsed),
-                shown.display(),
-                w.written,
-                w.unchanged,
-                w.removed
-            ));
-            Ok(())
-        }
-        Command::Check(args) => {
-            let root = find_site(args.root.root.as_deref())?;
-            printer.site_is(&root);
-            let overrides = Overrides {
-                drafts: args.drafts,
-                ..Overrides::default()
-            };
-            let config = Config::load(&root, &overrides)?;
-            let report = engine::check(config)?;
-            printer.diagnostics(&report.warnings);
-            for (stage, time) in &report.stages {
-                printer.detail(format!("{stage}: {}", format_duration(*time)));
-            }
-            let warnings = report.warnings.len();
-            printer.info(format!(
-                "Checked {} pages in {}: no errors{}",
-                report.pages,
-                format_duration(report.elapsed),
-                if warnings > 0 {
-                    format!(", {warnings} warnings")
-                } else {
-                    String::new()
-                }
-            ));
-            Ok(())
-        }
-        Command::Serve(args) => {
-            let root = find_site(args.root.root.as_deref())?;
-            printer.site_is(&root);
-            let overrides = Overrides {
-                drafts: !args.no_drafts,
-                ..Overrides::default()
-            };
-            let options = crate::app::live::ServeOptions {
-                bind: args.bind,
-                port: args.port,
-                open: args.open,
-                poll: args.poll,
-            };
-            crate::app::live::serve(&root, overrides, options, printer.reporter(&root, true))
-        }
-        Command::Watch(args) => {
-            let root = find_site(args.site.root.root.as_deref())?;
-            printer.site_is(&root);
-            let overrides = Overrides {
-                drafts: args.site.drafts,
-                ..Overrides::default()
-            };
-            crate::app::live::watch(&root, overrides, args.poll, printer.reporter(&root, false))
-        }
-        Command::Init { dir } => {
-            let cwd = std::env::current_dir().unwrap_or_default();
-            let dir = cwd.join(dir.unwrap_or_else(|| PathBuf::from(".")));
-            let outcome = scaffold::init(&dir).map_err(|e| vec![e.or_code(Code::Output)])?;
-            for path in &outcome.created {
-                printer.info(format!("created  {}", path.display()));
-            }
-            for path in &outcome.kept {
-                printer.info(format!("kept     {} (already there)", path.display()));
-            }
-            if let Some(choice) = &outcome.base_url {
-                printer.info(format!("\n{choice}"));
-            }
-            printer.info(format!(
-                "\nYour site is ready. Next:\n  cd {}\n  mendbook build",
-                dir.strip_prefix(&cwd).unwrap_or(&dir).display()
-            ));
-            Ok(())
-        }
-        Command::New(NewCommand::Guide { path, site }) => {
-            let root = find_site(site.root.as_deref())?;
-            printer.site_is(&root);
-            let config = Config::load(&root, &Overrides::default())?;
-            let created =
-                scaffold::new_guide(&config, &path).map_err(|e| vec![e.or_code(Code::Output)])?;
-            printer.info(format!(
-                "created {}",
-                created.strip_prefix(&root).unwrap_or(&created).display()
-            ));
-            Ok(())
-        }
+        Command::Build(args) => build(args, printer),
+        Command::Check(args) => check(args, printer),
+        Command::Serve(args) => serve(args, printer),
+        Command::Watch(args) => watch(args, printer),
+        Command::Init { dir } => init(dir, printer),
+        Command::New(NewCommand::Guide { path, site }) => new_guide(path, site, printer),
     }
+}
+
+fn build(args: BuildArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
+    let root = find_site(args.site.root.root.as_deref())?;
+    printer.site_is(&root);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let overrides = Overrides {
+        base_url: args.base_url,
+        build_dir: args.out.map(|o| cwd.join(o)),
+        drafts: args.site.drafts,
+    };
+    let config = Config::load(&root, &overrides)?;
+    printer.detail(format!("site: {}", root.display()));
+    let out_dir = config.build_dir.clone();
+    // Pages are indexed for search while the rest still render.
+    let search = config.search.then(|| {
+        Box::new(crate::app::indexer::Indexer::start(&config.language))
+            as Box<dyn engine::SearchSink>
+    });
+    let report = engine::build(config, search)?;
+    printer.diagnostics(&report.warnings);
+    for (stage, time) in &report.stages {
+        printer.detail(format!("{stage}: {}", format_duration(*time)));
+    }
+    let w = &report.write;
+    let shown = out_dir.strip_prefix(&cwd).unwrap_or(&out_dir);
+    printer.info(format!(
+        "Built {} pages in {} into {}/ ({} files written, {} unchanged, {} removed)",
+        report.pages,
+        format_duration(report.elapsed),
+        shown.display(),
+        w.written,
+        w.unchanged,
+        w.removed
+    ));
+    Ok(())
+}
+
+fn check(args: SiteArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
+    let root = find_site(args.root.root.as_deref())?;
+    printer.site_is(&root);
+    let overrides = Overrides {
+        drafts: args.drafts,
+        ..Overrides::default()
+    };
+    let config = Config::load(&root, &overrides)?;
+    let report = engine::check(config)?;
+    printer.diagnostics(&report.warnings);
+    for (stage, time) in &report.stages {
+        printer.detail(format!("{stage}: {}", format_duration(*time)));
+    }
+    let warnings = report.warnings.len();
+    printer.info(format!(
+        "Checked {} pages in {}: no errors{}",
+        report.pages,
+        format_duration(report.elapsed),
+        if warnings > 0 {
+            format!(", {warnings} warnings")
+        } else {
+            String::new()
+        }
+    ));
+    Ok(())
+}
+
+fn serve(args: ServeArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
+    let root = find_site(args.root.root.as_deref())?;
+    printer.site_is(&root);
+    let overrides = Overrides {
+        drafts: !args.no_drafts,
+        ..Overrides::default()
+    };
+    let options = crate::app::live::ServeOptions {
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        poll: args.poll,
+    };
+    crate::app::live::serve(&root, overrides, options, printer.reporter(&root, true))
+}
+
+fn watch(args: WatchArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
+    let root = find_site(args.site.root.root.as_deref())?;
+    printer.site_is(&root);
+    let overrides = Overrides {
+        drafts: args.site.drafts,
+        ..Overrides::default()
+    };
+    crate::app::live::watch(&root, overrides, args.poll, printer.reporter(&root, false))
+}
+
+fn init(dir: Option<PathBuf>, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let dir = cwd.join(dir.unwrap_or_else(|| PathBuf::from(".")));
+    let outcome = scaffold::init(&dir).map_err(|e| vec![e.or_code(Code::Output)])?;
+    for path in &outcome.created {
+        printer.info(format!("created  {}", path.display()));
+    }
+    for path in &outcome.kept {
+        printer.info(format!("kept     {} (already there)", path.display()));
+    }
+    if let Some(choice) = &outcome.base_url {
+        printer.info(format!("\n{choice}"));
+    }
+    printer.info(format!(
+        "\nYour site is ready. Next:\n  cd {}\n  mendbook build",
+        dir.strip_prefix(&cwd).unwrap_or(&dir).display()
+    ));
+    Ok(())
+}
+
+fn new_guide(path: PathBuf, site: RootArg, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
+    let root = find_site(site.root.as_deref())?;
+    printer.site_is(&root);
+    let config = Config::load(&root, &Overrides::default())?;
+    let created = scaffold::new_guide(&config, &path).map_err(|e| vec![e.or_code(Code::Output)])?;
+    printer.info(format!(
+        "created {}",
+        created.strip_prefix(&root).unwrap_or(&created).display()
+    ));
+    Ok(())
 }
 
 /// Checks `--base-url` while the command line is read, so a bad one is a

@@ -242,15 +242,10 @@ impl Config {
     ) -> Result<Config, Vec<Diagnostic>> {
         let file = SourceFile::new(CONFIG_FILE, text);
         let mut errors = Vec::new();
-
         match DeTable::parse(text) {
             Ok(table) => check_keys(&file, table.get_ref(), &mut errors),
-            Err(e) => {
-                errors.push(toml_error(&file, &e));
-                return Err(errors);
-            }
+            Err(e) => return Err(vec![toml_error(&file, &e)]),
         }
-
         let raw: RawConfig = match toml::from_str(text) {
             Ok(raw) => raw,
             Err(e) => {
@@ -258,7 +253,6 @@ impl Config {
                 return Err(errors);
             }
         };
-
         let title = match raw.book.title {
             Some(t) if !t.trim().is_empty() => t,
             _ => {
@@ -271,81 +265,18 @@ impl Config {
                 String::new()
             }
         };
-
-        let base_url_text = overrides.base_url.clone().or(raw.site.base_url);
-        let base_url = match base_url_text {
-            Some(url) => match BaseUrl::parse(&url) {
-                Ok(b) => Some(b),
-                Err(msg) => {
-                    let mut d = Diagnostic::error(format!("invalid base-url: {msg}"));
-                    if overrides.base_url.is_none() {
-                        d = d.at(&file, find_key(text, "base-url").unwrap_or(0..0));
-                    }
-                    errors.push(d.help("for example `https://example.github.io/recovery/`"));
-                    None
-                }
-            },
-            None => None,
+        let mut values = Values {
+            file: &file,
+            errors: &mut errors,
         };
-
-        let mut at_key = |key: &str, message: String, help: &str| {
-            errors.push(
-                Diagnostic::error(message)
-                    .at(&file, find_key(text, key).unwrap_or(0..0))
-                    .help(help),
-            )
-        };
+        let base_url = values.base_url(overrides.base_url.clone().or(raw.site.base_url), overrides);
         let language = raw.book.language.unwrap_or_else(|| "en".to_string());
-        if let Err(msg) = check_language(&language) {
-            at_key(
-                "language",
-                msg,
-                "write a language tag such as `en`, `fr` or `pt-BR`",
-            );
-        }
-        // book.toml may be someone else's (a pull request, a template): its
-        // folders stay inside the site, so a build reads and writes nothing
-        // else. `--out` on the command line may point anywhere.
-        let content_rel = raw.build.content_dir.as_deref().unwrap_or("content");
-        let content_dir = match inside(root, content_rel) {
-            Some(dir) if dir != root => dir,
-            _ => {
-                at_key(
-                    "content-dir",
-                    format!(
-                        "content-dir `{}` must be a folder inside the site's folder",
-                        crate::base::text::sanitise(content_rel, 200)
-                    ),
-                    "for example `content-dir = \"content\"`",
-                );
-                root.join("content")
-            }
-        };
+        values.language(&language);
+        let content_dir = values.content_dir(root, raw.build.content_dir.as_deref());
         let build_dir = match &overrides.build_dir {
             Some(dir) => dir.clone(),
-            None => {
-                let rel = raw.build.build_dir.as_deref().unwrap_or("public");
-                // The root or a folder above it is let through to the
-                // build-dir guard, which says why it is refused.
-                let above = resolve(root, rel).filter(|p| root.starts_with(p));
-                match inside(root, rel).or_else(|| beside(root, rel)).or(above) {
-                    // As written, so messages show the author's own path.
-                    Some(_) => root.join(rel),
-                    None => {
-                        at_key(
-                            "build-dir",
-                            format!(
-                                "build-dir `{}` must be a folder inside the site's folder or next to it",
-                                crate::base::text::sanitise(rel, 200)
-                            ),
-                            "for example `build-dir = \"public\"` or `\"../site\"`; to build anywhere else, pass `--out DIR`",
-                        );
-                        root.join("public")
-                    }
-                }
-            }
+            None => values.build_dir(root, raw.build.build_dir.as_deref()),
         };
-
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -427,6 +358,93 @@ fn beside(root: &Path, path: &str) -> Option<PathBuf> {
     match (parts.next(), parts.next()) {
         (Some(std::path::Component::Normal(n)), None) => Some(parent.join(n)),
         _ => None,
+    }
+}
+
+/// Checks the values of book.toml that a type cannot, reporting each
+/// problem at its key.
+struct Values<'a> {
+    file: &'a SourceFile,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Values<'_> {
+    fn at_key(&mut self, key: &str, message: String, help: &str) {
+        let span = find_key(&self.file.text, key).unwrap_or(0..0);
+        self.errors
+            .push(Diagnostic::error(message).at(self.file, span).help(help));
+    }
+
+    fn base_url(&mut self, url: Option<String>, overrides: &Overrides) -> Option<BaseUrl> {
+        match BaseUrl::parse(&url?) {
+            Ok(b) => Some(b),
+            Err(msg) => {
+                let mut d = Diagnostic::error(format!("invalid base-url: {msg}"));
+                if overrides.base_url.is_none() {
+                    d = d.at(
+                        self.file,
+                        find_key(&self.file.text, "base-url").unwrap_or(0..0),
+                    );
+                }
+                self.errors
+                    .push(d.help("for example `https://example.github.io/recovery/`"));
+                None
+            }
+        }
+    }
+
+    fn language(&mut self, language: &str) {
+        if let Err(msg) = check_language(language) {
+            self.at_key(
+                "language",
+                msg,
+                "write a language tag such as `en`, `fr` or `pt-BR`",
+            );
+        }
+    }
+
+    // book.toml may be someone else's (a pull request, a template): its
+    // folders stay inside the site, so a build reads and writes nothing
+    // else. `--out` on the command line may point anywhere.
+
+    fn content_dir(&mut self, root: &Path, written: Option<&str>) -> PathBuf {
+        let rel = written.unwrap_or("content");
+        match inside(root, rel) {
+            Some(dir) if dir != root => dir,
+            _ => {
+                self.at_key(
+                    "content-dir",
+                    format!(
+                        "content-dir `{}` must be a folder inside the site's folder",
+                        crate::base::text::sanitise(rel, 200)
+                    ),
+                    "for example `content-dir = \"content\"`",
+                );
+                root.join("content")
+            }
+        }
+    }
+
+    fn build_dir(&mut self, root: &Path, written: Option<&str>) -> PathBuf {
+        let rel = written.unwrap_or("public");
+        // The root or a folder above it is let through to the build-dir
+        // guard, which says why it is refused.
+        let above = resolve(root, rel).filter(|p| root.starts_with(p));
+        match inside(root, rel).or_else(|| beside(root, rel)).or(above) {
+            // As written, so messages show the author's own path.
+            Some(_) => root.join(rel),
+            None => {
+                self.at_key(
+                    "build-dir",
+                    format!(
+                        "build-dir `{}` must be a folder inside the site's folder or next to it",
+                        crate::base::text::sanitise(rel, 200)
+                    ),
+                    "for example `build-dir = \"public\"` or `\"../site\"`; to build anywhere else, pass `--out DIR`",
+                );
+                root.join("public")
+            }
+        }
     }
 }
 

@@ -260,10 +260,65 @@ impl DiskSink {
         if let Err(e) = self.write_manifest(after.iter()) {
             errors.push(e);
         }
+        errors.extend(self.rename_staged(&state.staged));
+        let _ = std::fs::remove_dir_all(&staging);
 
-        let written = state.staged.len();
+        let stale: Vec<String> = match removals {
+            Removals::Stale => self
+                .entries
+                .keys()
+                .filter(|p| !state.current.contains_key(*p))
+                .cloned()
+                .collect(),
+            Removals::These(paths) => paths
+                .iter()
+                .map(|p| p.as_str().to_string())
+                .filter(|p| self.entries.contains_key(p) && !state.current.contains_key(p))
+                .collect(),
+        };
+        for rel in &stale {
+            after.remove(rel);
+        }
+        let (removed, warnings) = self.remove_stale(&stale);
+
+        // What is on disk now: this batch, and for a partial rebuild the
+        // files of the last one it did not touch.
+        let now: HashMap<String, Fingerprint> = match removals {
+            Removals::Stale => state
+                .current
+                .iter()
+                .map(|(p, (print, _))| (p.clone(), *print))
+                .collect(),
+            Removals::These(_) => after,
+        };
+        if let Err(e) = self.write_manifest(now.iter()) {
+            errors.push(e);
+        }
+        self.entries = Arc::new(
+            now.into_iter()
+                .map(|(p, print)| {
+                    let legacy = false;
+                    (p, Recorded { print, legacy })
+                })
+                .collect(),
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(WriteSummary {
+            files: state.current.len(),
+            written: state.staged.len(),
+            unchanged,
+            removed,
+            warnings,
+        })
+    }
+
+    /// Renames every staged file into place, making folders as needed.
+    fn rename_staged(&self, staged: &[(PathBuf, String)]) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
         let mut made: HashSet<PathBuf> = HashSet::new();
-        for (tmp, rel) in &state.staged {
+        for (tmp, rel) in staged {
             let dest = OutputPath::new(rel.clone()).on_disk(&self.dir);
             if let Some(parent) = dest.parent() {
                 if !made.contains(parent) {
@@ -284,26 +339,16 @@ impl DiskSink {
                 ));
             }
         }
-        let _ = std::fs::remove_dir_all(&staging);
+        errors
+    }
 
-        let stale: Vec<String> = match removals {
-            Removals::Stale => self
-                .entries
-                .keys()
-                .filter(|p| !state.current.contains_key(*p))
-                .cloned()
-                .collect(),
-            Removals::These(paths) => paths
-                .iter()
-                .map(|p| p.as_str().to_string())
-                .filter(|p| self.entries.contains_key(p) && !state.current.contains_key(p))
-                .collect(),
-        };
+    /// Removes the stale files that are safe to remove, and the folders
+    /// they leave empty; warns of the rest. Returns how many went.
+    fn remove_stale(&self, stale: &[String]) -> (usize, Vec<Diagnostic>) {
         let mut removed = 0;
         let mut warnings = Vec::new();
         let mut emptied: HashSet<PathBuf> = HashSet::new();
-        for rel in &stale {
-            after.remove(rel);
+        for rel in stale {
             let Some(recorded) = self.entries.get(rel) else {
                 continue;
             };
@@ -325,44 +370,7 @@ impl DiskSink {
             }
         }
         self.remove_empty_dirs(emptied);
-
-        // What is on disk now: this batch, and for a partial rebuild the
-        // files of the last one it did not touch.
-        let final_entries: HashMap<String, Fingerprint> = match removals {
-            Removals::Stale => state
-                .current
-                .iter()
-                .map(|(p, (print, _))| (p.clone(), *print))
-                .collect(),
-            Removals::These(_) => after,
-        };
-        if let Err(e) = self.write_manifest(final_entries.iter()) {
-            errors.push(e);
-        }
-        self.entries = Arc::new(
-            final_entries
-                .into_iter()
-                .map(|(p, print)| {
-                    (
-                        p,
-                        Recorded {
-                            print,
-                            legacy: false,
-                        },
-                    )
-                })
-                .collect(),
-        );
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(WriteSummary {
-            files: state.current.len(),
-            written,
-            unchanged,
-            removed,
-            warnings,
-        })
+        (removed, warnings)
     }
 
     fn shown_path(&self, rel: &str) -> PathBuf {

@@ -12,6 +12,7 @@ use super::pages::Prepared;
 use super::shared::{context, Shared};
 use crate::base::paths::{percent_encode_path, SitePath};
 use crate::model::site::{Site, Target, Tree};
+use crate::model::tree::unfold::Step;
 use crate::model::tree::Kind;
 use crate::stages::links::trees::Stored;
 use crate::stages::markdown::{self, inline_html, Highlighter};
@@ -62,22 +63,7 @@ pub(super) fn step(
     }
     base.breadcrumbs = shared.breadcrumbs(site, tree.section, true);
 
-    let answers = step
-        .answers
-        .iter()
-        .map(|a| {
-            let q = &model.nodes[a.question];
-            let label = match &q.kind {
-                Kind::Question { options, .. } => options[a.option].label.as_str(),
-                _ => "",
-            };
-            AnswerView {
-                question: q.heading().to_string(),
-                answer: Value::safe_string(&inline_html(label, None)),
-                change_url: rel(&tree.step_url(&tree.steps[a.step])),
-            }
-        })
-        .collect();
+    let answers = answers(tree, model, step, &url);
     let mut view = StepView {
         id: &node.id,
         kind: node.type_name(),
@@ -98,64 +84,7 @@ pub(super) fn step(
         steps: None,
         guides: None,
     };
-    match &node.kind {
-        Kind::Question { options, .. } => {
-            view.options = Some(
-                options
-                    .iter()
-                    .zip(&step.children)
-                    .map(|(o, &c)| OptionView {
-                        id: &o.id,
-                        label: Value::safe_string(&inline_html(&o.label, None)),
-                        // Inside the option's link, so inline only.
-                        hint: o
-                            .hint
-                            .as_deref()
-                            .map(|h| Value::safe_string(&inline_html(h, None))),
-                        url: rel(&tree.step_url(&tree.steps[c])),
-                    })
-                    .collect(),
-            );
-        }
-        Kind::Info { .. } => {
-            view.continue_url = step
-                .children
-                .first()
-                .map(|&c| rel(&tree.step_url(&tree.steps[c])));
-        }
-        Kind::Outcome { steps, guides } => {
-            view.steps = Some(
-                steps
-                    .iter()
-                    .map(|(text, _)| Value::safe_string(&inline_html(text, Some(&links))))
-                    .collect(),
-            );
-            view.guides = Some(
-                guides
-                    .iter()
-                    .filter_map(|g| {
-                        let link = tree.links.by_dest.get(&g.path)?;
-                        let (title, description) = match link.target {
-                            Target::Page(id) => (
-                                site.pages[id].title.clone(),
-                                site.pages[id].description.clone(),
-                            ),
-                            Target::Tree(id) => (
-                                site.trees[id].title.clone(),
-                                site.trees[id].description.clone(),
-                            ),
-                            _ => (g.path.clone(), None),
-                        };
-                        Some(GuideLinkView {
-                            title: g.label.clone().unwrap_or(title),
-                            description,
-                            url: links.href(&g.path)?,
-                        })
-                    })
-                    .collect(),
-            );
-        }
-    }
+    fill_by_kind(&mut view, site, tree, step, &links);
     let mut ctx = context(&base);
     ctx.insert("tree", &tree_view(tree));
     ctx.insert("step", &view);
@@ -213,4 +142,104 @@ pub(super) fn map(site: &Site, shared: &Shared, t: usize) -> Prepared {
         },
     );
     ("tree-map.html", url, ctx)
+}
+
+/// The answers given on the way to `step`, each with its Change link.
+fn answers(
+    tree: &Tree,
+    model: &crate::model::tree::Tree,
+    step: &Step,
+    url: &SitePath,
+) -> Vec<AnswerView> {
+    let rel = |target: &SitePath| percent_encode_path(&url.relative_to(target));
+    step.answers
+        .iter()
+        .map(|a| {
+            let q = &model.nodes[a.question];
+            let label = match &q.kind {
+                Kind::Question { options, .. } => options[a.option].label.as_str(),
+                _ => "",
+            };
+            AnswerView {
+                question: q.heading().to_string(),
+                answer: Value::safe_string(&inline_html(label, None)),
+                change_url: rel(&tree.step_url(&tree.steps[a.step])),
+            }
+        })
+        .collect()
+}
+
+/// What only a question, an info page or an outcome has.
+fn fill_by_kind<'a>(
+    view: &mut StepView<'a>,
+    site: &Site,
+    tree: &'a Tree,
+    step: &Step,
+    links: &Stored<'_>,
+) {
+    let model = tree
+        .model
+        .as_ref()
+        .expect("steps exist only for parsed trees");
+    let node = &model.nodes[step.node];
+    let url = links.from;
+    let rel = |target: &SitePath| percent_encode_path(&url.relative_to(target));
+    match &node.kind {
+        Kind::Question { options, .. } => {
+            view.options = Some(
+                options
+                    .iter()
+                    .zip(&step.children)
+                    .map(|(o, &c)| OptionView {
+                        id: &o.id,
+                        label: Value::safe_string(&inline_html(&o.label, None)),
+                        // Inside the option's link, so inline only.
+                        hint: o
+                            .hint
+                            .as_deref()
+                            .map(|h| Value::safe_string(&inline_html(h, None))),
+                        url: rel(&tree.step_url(&tree.steps[c])),
+                    })
+                    .collect(),
+            );
+        }
+        Kind::Info { .. } => {
+            view.continue_url = step
+                .children
+                .first()
+                .map(|&c| rel(&tree.step_url(&tree.steps[c])));
+        }
+        Kind::Outcome { steps, guides } => {
+            view.steps = Some(
+                steps
+                    .iter()
+                    .map(|(text, _)| Value::safe_string(&inline_html(text, Some(links))))
+                    .collect(),
+            );
+            view.guides = Some(
+                guides
+                    .iter()
+                    .filter_map(|g| {
+                        let link = tree.links.by_dest.get(&g.path)?;
+                        let (title, description) = match link.target {
+                            Target::Page(id) => (
+                                site.pages[id].title.clone(),
+                                site.pages[id].description.clone(),
+                            ),
+                            Target::Tree(id) => (
+                                site.trees[id].title.clone(),
+                                site.trees[id].description.clone(),
+                            ),
+                            _ => (g.path.clone(), None),
+                        };
+                        Some(GuideLinkView {
+                            title: g.label.clone().unwrap_or(title),
+                            description,
+                            url: links.href(&g.path)?,
+                        })
+                    })
+                    .collect(),
+            );
+        }
+    }
 }
