@@ -23,7 +23,7 @@ use crate::base::artifact::{Artifact, ChangeSet, Content, Coverage, Fingerprint}
 use crate::base::diagnostics::Diagnostic;
 use crate::base::paths::{OutputPath, SitePath};
 use crate::model::config::{Config, Overrides, CONFIG_FILE};
-use crate::model::site::Site;
+use crate::model::site::{PageId, PerPage, Site};
 use crate::model::tree::unfold::Step;
 use crate::stages::check::tree as validate;
 use crate::stages::links::{self, check_anchors, AnchorCheck, PageMarkdown};
@@ -40,7 +40,7 @@ pub struct Loaded {
     pub site: Site,
     /// Per page: its markdown rendered with resolved links, its link
     /// problems and the anchors it links to.
-    pub pages: Vec<PageMarkdown>,
+    pub pages: PerPage<PageMarkdown>,
     pub theme: Option<Theme>,
     /// Problems found while loading content, trees, config and theme.
     pub load_problems: Vec<Diagnostic>,
@@ -70,10 +70,12 @@ impl Loaded {
             tree_anchors.extend(checked.anchors);
         }
         let highlighter = Highlighter::new();
-        let pages = (0..site.pages.len())
-            .into_par_iter()
-            .map(|id| links::render_page(&site, id, &highlighter))
-            .collect();
+        let pages = PerPage(
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|id| links::render_page(&site, PageId(id), &highlighter))
+                .collect(),
+        );
         Loaded {
             site,
             pages,

@@ -9,10 +9,91 @@ use crate::base::diagnostics::SourceFile;
 use crate::base::paths::{SitePath, SourcePath};
 use crate::model::config::Config;
 
-/// Index into [`Site::pages`].
-pub type PageId = usize;
-/// Index into [`Site::trees`].
-pub type TreeId = usize;
+/// A page of [`Site::pages`]: the home page, a section or a guide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub usize);
+
+/// A decision tree of [`Site::trees`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TreeId(pub usize);
+
+/// A tag of [`Site::tags`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TagId(pub usize);
+
+/// An asset of [`Site::assets`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AssetId(pub usize);
+
+/// Lets a list of the site's things be indexed by their id, and only by
+/// it: a page id cannot pick a tree.
+macro_rules! indexed_by {
+    ($id:ident, $item:ty) => {
+        impl std::ops::Index<$id> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, id: $id) -> &$item {
+                &self[id.0]
+            }
+        }
+        impl std::ops::IndexMut<$id> for Vec<$item> {
+            fn index_mut(&mut self, id: $id) -> &mut $item {
+                &mut self[id.0]
+            }
+        }
+    };
+}
+
+indexed_by!(PageId, Page);
+indexed_by!(TreeId, Tree);
+indexed_by!(TagId, Tag);
+indexed_by!(AssetId, Asset);
+
+/// Something for every page, found by page id (what a page's markdown
+/// rendered to, its summary…).
+#[derive(Debug, Clone)]
+pub struct PerPage<T>(pub Vec<T>);
+
+impl<T> PerPage<T> {
+    pub fn get(&self, id: PageId) -> Option<&T> {
+        self.0.get(id.0)
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T> std::ops::Index<PageId> for PerPage<T> {
+    type Output = T;
+    fn index(&self, id: PageId) -> &T {
+        &self.0[id.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<PageId> for PerPage<T> {
+    fn index_mut(&mut self, id: PageId) -> &mut T {
+        &mut self.0[id.0]
+    }
+}
+
+impl<T> FromIterator<T> for PerPage<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        PerPage(iter.into_iter().collect())
+    }
+}
+
+/// Every id of a list of `n` things.
+pub fn ids<I>(n: usize, id: fn(usize) -> I) -> impl Iterator<Item = I> {
+    (0..n).map(id)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
@@ -203,7 +284,7 @@ pub struct Tag {
 pub enum Target {
     Page(PageId),
     Tree(TreeId),
-    Asset(usize),
+    Asset(AssetId),
     /// `tags/` and `tags/<slug>/`, which have no source file.
     Generated,
 }
@@ -225,7 +306,7 @@ pub struct Site {
 }
 
 impl Site {
-    pub const HOME: PageId = 0;
+    pub const HOME: PageId = PageId(0);
 
     /// Guides of a section in order, for previous/next links.
     pub fn neighbours(&self, id: PageId) -> (Option<PageId>, Option<PageId>) {

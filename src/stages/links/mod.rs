@@ -13,7 +13,7 @@ use crate::base::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
 use crate::base::paths::percent_decode;
 use crate::base::paths::percent_encode_path;
 use crate::base::paths::{SitePath, SourcePath};
-use crate::model::site::{Link, PageId, Site, Target, TreeLinks};
+use crate::model::site::{Link, PageId, PerPage, Site, Target, TreeLinks};
 use crate::stages::markdown::{self, Highlighter, LinkResolver, Rendered};
 
 /// An anchor to look for once every page's headings are known.
@@ -326,7 +326,7 @@ pub fn too_deep() -> Diagnostic {
 /// Checks every recorded anchor against the rendered pages.
 pub fn check_anchors(
     site: &Site,
-    pages: &[PageMarkdown],
+    pages: &PerPage<PageMarkdown>,
     checks: &[AnchorCheck],
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
@@ -474,6 +474,7 @@ mod tests {
             fn accepted_links_stay_inside_the_site(dest in destination()) {
                 let (_dir, site) = site();
                 let id = (0..site.pages.len())
+                    .map(PageId)
                     .find(|&i| site.pages[i].src.as_str() == "sub/b.md")
                     .unwrap();
                 let page = &site.pages[id];

@@ -12,7 +12,7 @@ use crate::base::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::base::paths::{slugify, SitePath, SourcePath};
 use crate::base::text::{find_yaml_key, humanise, read_text};
 use crate::model::reserved::{GENERATED_FILES, LIVE_DIR};
-use crate::model::site::{Asset, Page, PageId, PageKind, Site, Tag, Target, Tree};
+use crate::model::site::{Asset, AssetId, Page, PageId, PageKind, Site, Tag, Target, Tree, TreeId};
 
 pub(super) struct Builder {
     pub(super) site: Site,
@@ -161,7 +161,7 @@ impl Builder {
             } else {
                 PageKind::Section
             };
-            let id = self.site.pages.len();
+            let id = PageId(self.site.pages.len());
             let page = match index {
                 Some(p) => {
                     let mut page = page_from(p, kind, url.clone(), parent);
@@ -220,11 +220,11 @@ impl Builder {
             self.section_of_dir.insert(dir, id);
             self.site.pages.push(page);
         }
-        self.register_aliases_from(0);
+        self.register_aliases_from(Site::HOME);
     }
 
     pub(super) fn add_guides(&mut self, markdown: Vec<Parsed>) {
-        let first_guide = self.site.pages.len();
+        let first_guide = PageId(self.site.pages.len());
         for p in markdown {
             if p.src.file_name() == "_index.md" {
                 continue;
@@ -239,7 +239,7 @@ impl Builder {
                 .copied()
                 .unwrap_or(Site::HOME);
             let url = guide_url(&self.site.pages[section].url, &p.src, p.fm.slug.as_deref());
-            let id = self.site.pages.len();
+            let id = PageId(self.site.pages.len());
             let owner = p.file.name.display().to_string();
             let slug_span = find_yaml_key(&p.file.text, "slug").unwrap_or(0..0);
             self.claim(&url, &owner, Target::Page(id), Some((&p.file, slug_span)));
@@ -252,7 +252,7 @@ impl Builder {
     }
 
     pub(super) fn register_aliases_from(&mut self, first: PageId) {
-        for id in first..self.site.pages.len() {
+        for id in (first.0..self.site.pages.len()).map(PageId) {
             let aliases = self.site.pages[id].aliases.clone();
             let file = self.site.pages[id].file.clone();
             for alias in aliases {
@@ -291,7 +291,7 @@ impl Builder {
                 self.site.pages[section].url.as_str(),
                 slug
             ));
-            let id = self.site.trees.len();
+            let id = TreeId(self.site.trees.len());
             self.claim(
                 &url,
                 &shown.display().to_string(),
@@ -318,7 +318,7 @@ impl Builder {
         for f in found.iter().filter(|f| matches!(f.kind, SourceKind::Asset)) {
             let dir_url = Self::dir_url(f.src.dir());
             let url = SitePath::file(format!("{}{}", dir_url.as_str(), f.src.file_name()));
-            let id = self.site.assets.len();
+            let id = AssetId(self.site.assets.len());
             let shown = self.site.config.shown(&f.src);
             if self.claim(&url, &shown.display().to_string(), Target::Asset(id), None) {
                 self.site.by_source.insert(f.src.clone(), Target::Asset(id));
@@ -368,6 +368,7 @@ impl Builder {
             norm(a) == norm(b)
         };
         for (id, page) in self.site.pages.iter().enumerate() {
+            let id = PageId(id);
             for name in &page.tags {
                 let slug = slugify(name);
                 let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {

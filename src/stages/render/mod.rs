@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::base::artifact::Artifact;
 use crate::base::diagnostics::{Diagnostic, Location};
-use crate::model::site::{PageId, PageKind, Site};
+use crate::model::site::{PageId, PageKind, PerPage, Site, TagId, TreeId};
 use crate::model::tree::Kind;
 use crate::stages::links::PageMarkdown;
 use crate::stages::markdown::Highlighter;
@@ -33,11 +33,12 @@ pub use shared::reading_time;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
     Page(PageId),
-    /// One step page of a tree: (tree, step).
-    TreeStep(usize, usize),
-    TreeMap(usize),
+    /// One step page of a tree: the tree, and the step's index in its
+    /// unfolded steps.
+    TreeStep(TreeId, usize),
+    TreeMap(TreeId),
     Tags,
-    Tag(usize),
+    Tag(TagId),
     NotFound,
     /// The search page, when search is on.
     Search,
@@ -47,7 +48,7 @@ pub enum Job {
 /// preview can re-render a few pages without redoing the rest.
 pub struct Renderer<'a> {
     site: &'a Site,
-    pages: &'a [PageMarkdown],
+    pages: &'a PerPage<PageMarkdown>,
     theme: &'a Theme,
     shared: Shared,
     highlighter: Highlighter,
@@ -57,7 +58,7 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, pages: &'a [PageMarkdown], theme: &'a Theme) -> Self {
+    pub fn new(site: &'a Site, pages: &'a PerPage<PageMarkdown>, theme: &'a Theme) -> Self {
         let first_steps = site
             .trees
             .iter()
@@ -83,8 +84,11 @@ impl<'a> Renderer<'a> {
     /// Every page of the site.
     pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
-        let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+        let mut jobs: Vec<Job> = (0..site.pages.len())
+            .map(|p| Job::Page(PageId(p)))
+            .collect();
         for (t, tree) in site.trees.iter().enumerate() {
+            let t = TreeId(t);
             jobs.extend((0..tree.steps.len()).map(|s| Job::TreeStep(t, s)));
             if !tree.steps.is_empty() {
                 jobs.push(Job::TreeMap(t));
@@ -92,7 +96,7 @@ impl<'a> Renderer<'a> {
         }
         if !site.tags.is_empty() {
             jobs.push(Job::Tags);
-            jobs.extend((0..site.tags.len()).map(Job::Tag));
+            jobs.extend((0..site.tags.len()).map(|i| Job::Tag(TagId(i))));
         }
         jobs.push(Job::NotFound);
         if site.config.search {
@@ -180,7 +184,7 @@ impl<'a> Renderer<'a> {
                     .model
                     .as_ref()
                     .is_some_and(|m| matches!(m.nodes[node].kind, Kind::Outcome { .. }));
-                is_outcome && self.first_steps[t][node] == Some(s)
+                is_outcome && self.first_steps[t.0][node] == Some(s)
             }
             _ => false,
         }
@@ -222,7 +226,7 @@ pub fn dependents(site: &Site, id: PageId) -> Vec<Job> {
     jobs.extend(prev.into_iter().chain(next).map(Job::Page));
     for (i, tag) in site.tags.iter().enumerate() {
         if tag.pages.contains(&id) {
-            jobs.push(Job::Tag(i));
+            jobs.push(Job::Tag(TagId(i)));
         }
     }
     jobs.sort();

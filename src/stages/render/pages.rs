@@ -6,13 +6,18 @@ use tera::{Context, Value};
 use super::context::{GuideView, SectionView, SubsectionView, TagView};
 use super::shared::{context, Shared};
 use crate::base::paths::SitePath;
-use crate::model::site::{PageId, PageKind, Site};
+use crate::model::site::{PageId, PageKind, PerPage, Site, TagId, TreeId};
 use crate::stages::links::PageMarkdown;
 
 /// A page to render: its template, its URL and its context.
 pub(super) type Prepared = (&'static str, SitePath, Context);
 
-pub(super) fn page(site: &Site, pages: &[PageMarkdown], shared: &Shared, id: PageId) -> Prepared {
+pub(super) fn page(
+    site: &Site,
+    pages: &PerPage<PageMarkdown>,
+    shared: &Shared,
+    id: PageId,
+) -> Prepared {
     let page = &site.pages[id];
     let r = &pages[id].rendered;
     let kind = match page.kind {
@@ -37,9 +42,9 @@ pub(super) fn page(site: &Site, pages: &[PageMarkdown], shared: &Shared, id: Pag
     let listed = |ids: &[PageId]| -> Vec<Value> {
         ids.iter().map(|&g| shared.summaries[g].clone()).collect()
     };
-    let trees = |ids: &[usize]| -> Vec<Value> {
+    let trees = |ids: &[TreeId]| -> Vec<Value> {
         ids.iter()
-            .map(|&t| shared.tree_summaries[t].clone())
+            .map(|&t| shared.tree_summaries[t.0].clone())
             .collect()
     };
     let template = match page.kind {
@@ -109,7 +114,7 @@ pub(super) fn tags(site: &Site, shared: &Shared) -> Prepared {
     ("tags.html", url, ctx)
 }
 
-pub(super) fn tag(site: &Site, shared: &Shared, i: usize) -> Prepared {
+pub(super) fn tag(site: &Site, shared: &Shared, i: TagId) -> Prepared {
     let tag = &site.tags[i];
     let title = format!("Tagged “{}”", tag.name);
     let mut base = shared.base("tag", &tag.url.root_prefix(), &tag.url, &title);

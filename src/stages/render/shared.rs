@@ -8,7 +8,7 @@ use super::context::{Base, ConfigView, PageSummary, SiteView, TagRef, TagSummary
 use crate::base::paths::SitePath;
 use crate::model::config::BaseUrl;
 use crate::model::reserved::ASSET_DIR;
-use crate::model::site::{Page, PageId, PageKind, Site, Tag, Target, Tree};
+use crate::model::site::{Page, PageId, PageKind, PerPage, Site, Tag, Target, Tree, TreeId};
 use crate::model::tree::Kind;
 use crate::stages::links::PageMarkdown;
 
@@ -25,12 +25,12 @@ pub(super) struct Shared {
     search: bool,
     /// Per page: its summary, typed (to build its own page) and converted
     /// (to list it on others).
-    pub typed: Vec<PageSummary>,
-    pub summaries: Vec<Value>,
+    pub typed: PerPage<PageSummary>,
+    pub summaries: PerPage<Value>,
     pub tree_summaries: Vec<Value>,
     pub tag_summaries: Vec<Value>,
     /// Per page: the trees whose outcomes link to it.
-    pub linking_trees: Vec<Vec<usize>>,
+    pub linking_trees: PerPage<Vec<TreeId>>,
 }
 
 fn page_summary(site: &Site, page: &Page, markdown: &PageMarkdown) -> PageSummary {
@@ -83,9 +83,10 @@ fn tag_summary(tag: &Tag) -> Value {
 
 /// Per page, the trees whose outcomes link to it, from the links the check
 /// stage resolved.
-fn linking_trees(site: &Site) -> Vec<Vec<usize>> {
-    let mut linking = vec![Vec::new(); site.pages.len()];
+fn linking_trees(site: &Site) -> PerPage<Vec<TreeId>> {
+    let mut linking = PerPage(vec![Vec::new(); site.pages.len()]);
     for (t, tree) in site.trees.iter().enumerate() {
+        let t = TreeId(t);
         let Some(model) = &tree.model else { continue };
         for node in &model.nodes {
             let Kind::Outcome { guides, .. } = &node.kind else {
@@ -104,14 +105,14 @@ fn linking_trees(site: &Site) -> Vec<Vec<usize>> {
 }
 
 impl Shared {
-    pub fn new(site: &Site, pages: &[PageMarkdown]) -> Shared {
-        let typed: Vec<PageSummary> = site
+    pub fn new(site: &Site, pages: &PerPage<PageMarkdown>) -> Shared {
+        let typed: PerPage<PageSummary> = site
             .pages
             .iter()
-            .zip(pages)
+            .zip(pages.iter())
             .map(|(p, m)| page_summary(site, p, m))
             .collect();
-        let summaries: Vec<Value> = typed.iter().map(Value::from_serializable).collect();
+        let summaries: PerPage<Value> = typed.iter().map(Value::from_serializable).collect();
         let tree_summaries: Vec<Value> = site.trees.iter().map(tree_summary).collect();
         let tag_summaries: Vec<Value> = site.tags.iter().map(tag_summary).collect();
         let sections = site.pages[Site::HOME]

@@ -11,7 +11,7 @@ use super::context::{
 use super::pages::Prepared;
 use super::shared::{context, Shared};
 use crate::base::paths::{percent_encode_path, SitePath};
-use crate::model::site::{Site, Target, Tree};
+use crate::model::site::{Site, Target, Tree, TreeId};
 use crate::model::tree::unfold::Step;
 use crate::model::tree::Kind;
 use crate::stages::links::trees::Stored;
@@ -31,7 +31,7 @@ pub(super) fn step(
     site: &Site,
     shared: &Shared,
     highlighter: &Highlighter,
-    t: usize,
+    t: TreeId,
     s: usize,
 ) -> Prepared {
     let tree = &site.trees[t];
@@ -91,7 +91,7 @@ pub(super) fn step(
     ("tree-step.html", url, ctx)
 }
 
-pub(super) fn map(site: &Site, shared: &Shared, t: usize) -> Prepared {
+pub(super) fn map(site: &Site, shared: &Shared, t: TreeId) -> Prepared {
     let tree = &site.trees[t];
     let model = tree
         .model
