@@ -11,7 +11,7 @@ fn main() {
     collect(&root, &root, &mut files);
     files.sort();
     let mut out = String::from(
-        "/// (path inside the theme, contents)\npub const FILES: &[(&str, &[u8])] = &[\n",
+        "/// (path inside the theme, contents)\npub(crate) const FILES: &[(&str, &[u8])] = &[\n",
     );
     for rel in &files {
         let abs = root.join(rel);

@@ -1,5 +1,5 @@
 //! The `mendbook` binary: everything lives in the library; see `cli`.
 
 fn main() -> std::process::ExitCode {
-    mendbook::app::cli::main()
+    mendbook::api::main()
 }

@@ -348,7 +348,7 @@ fn under_github_actions_problems_are_also_workflow_commands() {
 fn the_readme_documents_every_code() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    for code in mendbook::base::diagnostics::Code::ALL {
+    for code in mendbook::api::Code::ALL {
         assert!(
             readme.contains(&format!("| `{}` |", code.as_str())),
             "the README's table of codes lacks `{}`",

@@ -483,7 +483,7 @@ fn init_workflow_steps_work_with_this_mendbook() {
 
 #[test]
 fn init_says_which_base_url_it_chose_and_why() {
-    use mendbook::app::scaffold;
+    use mendbook::api as scaffold;
 
     let repo = repo_with_origin("git@github.com:acme/guides.git");
     let outcome = scaffold::init(repo.path()).unwrap();

@@ -1,27 +1,13 @@
 //! Every decision-tree validation rule, one failing fixture each: the message
 //! and the line it must be reported at.
 
-use mendbook::base::diagnostics::{Diagnostic, Severity, SourceFile};
-use mendbook::model::tree::unfold;
-use mendbook::stages::check::tree as validate;
-use mendbook::stages::load::tree as parse;
+use mendbook::api::{Diagnostic, Severity, SourceFile};
 
 /// Parses and validates a tree the way a build does (without the site-level
 /// guide link checks, which the integration tests cover).
 fn diagnose(yaml: &str) -> Vec<Diagnostic> {
     let file = SourceFile::new("content/t.yaml", yaml);
-    let (tree, mut out) = parse::parse(&file);
-    if let Some(tree) = tree {
-        if !out.iter().any(Diagnostic::is_error) {
-            let mut structure = validate::check_structure(&tree, &file);
-            let failed = structure.iter().any(Diagnostic::is_error);
-            out.append(&mut structure);
-            if !failed {
-                out.extend(validate::check_paths(&tree, &file).1);
-            }
-        }
-    }
-    out
+    mendbook::api::check_tree(&file).0
 }
 
 /// Asserts an error containing `message` at `line`.
@@ -426,39 +412,3 @@ fn all_problems_are_reported_at_once() {
     );
 }
 
-#[test]
-fn unfolding_follows_conditions_and_builds_urls() {
-    let yaml = "title: T\nnodes:\n  kind:\n    type: question\n    text: Kind?\n    options:\n      - { id: honest, label: Honest, next: rel }\n      - { id: broke, label: Broke rules, next: rel }\n  rel:\n    type: question\n    text: Relationships?\n    options:\n      - { id: strong, label: Strong }\n      - { id: shaky, label: Shaky }\n    next:\n      - if: { kind: honest, rel: strong }\n        go: sorry\n      - go: rebuild\n  sorry: { type: info, title: Say sorry, next: plan }\n  plan: { type: outcome, title: Plan, body: x }\n  rebuild: { type: outcome, title: Rebuild, body: y }\n";
-    let file = SourceFile::new("t.yaml", yaml);
-    let (tree, errs) = parse::parse(&file);
-    assert!(errs.is_empty(), "{errs:?}");
-    let tree = tree.unwrap();
-    let steps = unfold::unfold(&tree).unwrap();
-    let urls: Vec<(String, &str)> = steps
-        .iter()
-        .map(|s| (s.rel_url(), tree.nodes[s.node].id.as_str()))
-        .collect();
-    assert!(urls.contains(&(String::new(), "kind")));
-    assert!(urls.contains(&("honest/".into(), "rel")));
-    assert!(urls.contains(&("honest/strong/".into(), "sorry")));
-    assert!(
-        urls.contains(&("honest/strong/sorry/".into(), "plan")),
-        "passing an info node adds its id: {urls:?}"
-    );
-    assert!(urls.contains(&("honest/shaky/".into(), "rebuild")));
-    assert!(
-        urls.contains(&("broke/strong/".into(), "rebuild")),
-        "the condition needs kind: honest"
-    );
-    assert_eq!(steps.len(), 8);
-    // Question numbering: two questions on every path.
-    assert!(steps.iter().all(|s| s.max_questions == 2));
-    // Change links point at the step where each question was asked.
-    let plan = steps
-        .iter()
-        .find(|s| s.rel_url() == "honest/strong/sorry/")
-        .unwrap();
-    assert_eq!(plan.answers.len(), 2);
-    assert_eq!(steps[plan.answers[0].step].rel_url(), "");
-    assert_eq!(steps[plan.answers[1].step].rel_url(), "honest/");
-}

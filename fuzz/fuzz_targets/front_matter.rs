@@ -4,8 +4,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let (_, body_start, problems) = mendbook::content::parse_for_fuzzing(text);
-    let len = mendbook::content::normalise_text(text).len();
+    let (_, body_start, problems) = mendbook::api::parse_for_fuzzing(text);
+    let len = mendbook::api::normalise_text(text).len();
     assert!(body_start <= len);
     for d in problems {
         if let Some(at) = &d.location {

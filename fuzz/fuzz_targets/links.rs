@@ -4,17 +4,14 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use mendbook::config::{Config, Overrides};
-use mendbook::diagnostics::SourceFile;
-use mendbook::links::PageLinks;
-use mendbook::markdown::{render, Highlighter};
-use mendbook::site::Site;
+use mendbook::api::LinkSite;
 
-fn site() -> &'static (tempfile::TempDir, Site) {
-    static SITE: OnceLock<(tempfile::TempDir, Site)> = OnceLock::new();
+fn site() -> &'static (tempfile::TempDir, LinkSite) {
+    static SITE: OnceLock<(tempfile::TempDir, LinkSite)> = OnceLock::new();
     SITE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         for (rel, text) in [
+            ("book.toml", "[book]\ntitle = \"T\"\n[build]\nsearch = false\n"),
             ("content/a.md", "---\ntitle: A\n---\n\n## Top\n\nText.\n"),
             ("content/sub/b.md", "---\ntitle: B\n---\n\nText.\n"),
             ("content/img.png", "png"),
@@ -23,8 +20,7 @@ fn site() -> &'static (tempfile::TempDir, Site) {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();
         }
-        let config = Config::parse(dir.path(), "[book]\ntitle = \"T\"\n", &Overrides::default()).unwrap();
-        let (site, _) = mendbook::content::load(config);
+        let site = LinkSite::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         (dir, site)
     })
 }
@@ -34,13 +30,9 @@ fuzz_target!(|dest: &str| {
         return;
     }
     let (_, site) = site();
-    let id = (0..site.pages.len()).find(|&i| site.pages[i].src.as_str() == "sub/b.md").unwrap();
-    let page = &site.pages[id];
     let text = format!("[x](<{dest}>)\n");
-    let file = SourceFile::new("content/sub/b.md", text.clone());
-    let links = PageLinks::new(site, &page.src, &page.url, Some(id), &file, 0);
-    let html = render(&text, &links, &Highlighter::new()).html;
-    if !links.errors.borrow().is_empty() {
+    let Some((html, accepted)) = site.render("sub/b.md", &text) else { return };
+    if !accepted {
         return;
     }
     let Some(start) = html.find("href=\"") else { return };

@@ -3,7 +3,7 @@
 //! for the terminal to act on.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use mendbook::diagnostics::{Diagnostic, SourceFile};
+use mendbook::api::{Diagnostic, SourceFile};
 
 fuzz_target!(|input: (u16, u32, u16, String, String)| {
     let (repeat, start, len, piece, message) = input;
@@ -16,7 +16,7 @@ fuzz_target!(|input: (u16, u32, u16, String, String)| {
         .label(piece.clone())
         .help(message);
     for color in [false, true] {
-        let out = mendbook::report::human(&d, color);
+        let out = mendbook::api::render_diagnostic(&d, color);
         assert!(out.len() < 16_000, "{} bytes", out.len());
         if !color {
             assert!(

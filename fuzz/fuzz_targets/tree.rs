@@ -2,20 +2,11 @@
 //! panic, and a valid tree's step URLs are unique.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use mendbook::diagnostics::{Diagnostic, SourceFile};
-use mendbook::tree::{parse, validate};
+use mendbook::api::{check_tree, SourceFile};
 
 fuzz_target!(|text: &str| {
     let file = SourceFile::new("content/t.yaml", text);
-    let (Some(tree), found) = parse::parse(&file) else { return };
-    if found.iter().any(Diagnostic::is_error) {
-        return;
-    }
-    if validate::check_structure(&tree, &file).iter().any(Diagnostic::is_error) {
-        return;
-    }
-    if let (Some(steps), _) = validate::check_paths(&tree, &file) {
-        let mut urls: Vec<String> = steps.iter().map(|s| s.rel_url()).collect();
+    if let (_, Some(mut urls)) = check_tree(&file) {
         let n = urls.len();
         urls.sort();
         urls.dedup();

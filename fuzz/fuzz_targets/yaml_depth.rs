@@ -3,7 +3,7 @@
 //! the stack; past the depth limit it is an error.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use mendbook::diagnostics::SourceFile;
+use mendbook::api::SourceFile;
 
 fuzz_target!(|input: (u8, u32, String)| {
     let (shape, repeat, tail) = input;
@@ -11,5 +11,5 @@ fuzz_target!(|input: (u8, u32, String)| {
     let opener = openers[usize::from(shape) % openers.len()];
     let text = format!("{}{tail}", opener.repeat(repeat as usize % 100_000));
     let file = SourceFile::new("content/t.yaml", text.as_str());
-    let _ = mendbook::tree::parse::parse(&file);
+    let _ = mendbook::api::check_tree(&file);
 });

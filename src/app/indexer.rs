@@ -16,14 +16,14 @@ use crate::stages::search::SearchIndex;
 /// A page on its way to the index: its URL and HTML.
 type Page = (SitePath, Arc<[u8]>);
 
-pub struct Indexer {
+pub(crate) struct Indexer {
     tx: Mutex<Option<mpsc::Sender<Page>>>,
     worker: JoinHandle<Result<Vec<Artifact>, Diagnostic>>,
 }
 
 impl Indexer {
     /// Starts an empty index for a site written in `language`.
-    pub fn start(language: &str) -> Indexer {
+    pub(crate) fn start(language: &str) -> Indexer {
         let (tx, rx) = mpsc::channel::<Page>();
         let language = language.to_string();
         let worker = std::thread::spawn(move || {
@@ -63,14 +63,14 @@ impl SearchSink for Indexer {
 }
 
 /// What a background indexing run produced.
-pub struct Indexed {
-    pub bundle: Result<Vec<Artifact>, Diagnostic>,
-    pub pages: usize,
-    pub elapsed: Duration,
+pub(crate) struct Indexed {
+    pub(crate) bundle: Result<Vec<Artifact>, Diagnostic>,
+    pub(crate) pages: usize,
+    pub(crate) elapsed: Duration,
 }
 
 /// Indexes a snapshot where the caller is.
-pub fn index_now(snapshot: &Snapshot) -> Indexed {
+pub(crate) fn index_now(snapshot: &Snapshot) -> Indexed {
     let start = Instant::now();
     let bundle = crate::stages::search::index_pages(
         &snapshot.language,
@@ -85,13 +85,13 @@ pub fn index_now(snapshot: &Snapshot) -> Indexed {
 
 /// Builds search bundles on a thread of its own. Snapshots sent while one
 /// is being indexed are coalesced: only the newest is indexed next.
-pub struct Background {
+pub(crate) struct Background {
     tx: mpsc::Sender<Snapshot>,
 }
 
 impl Background {
     /// Starts the thread; `done` gets each finished run.
-    pub fn start(mut done: impl FnMut(Indexed) + Send + 'static) -> Background {
+    pub(crate) fn start(mut done: impl FnMut(Indexed) + Send + 'static) -> Background {
         let (tx, rx) = mpsc::channel::<Snapshot>();
         let _ = std::thread::Builder::new()
             .name("mendbook-search-live".into())
@@ -107,7 +107,7 @@ impl Background {
     }
 
     /// Asks for the index of `snapshot`, replacing any still waiting.
-    pub fn submit(&self, snapshot: Snapshot) {
+    pub(crate) fn submit(&self, snapshot: Snapshot) {
         // A closed channel means the thread never started; search then
         // stays as it was, which `serve` can live with.
         let _ = self.tx.send(snapshot);

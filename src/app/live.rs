@@ -21,7 +21,7 @@ use crate::model::config::{Config, Overrides};
 
 /// Something worth telling the author.
 #[derive(Debug)]
-pub enum Note {
+pub(crate) enum Note {
     /// The preview is up.
     Serving {
         /// Where it listens, as bound.
@@ -53,15 +53,15 @@ pub enum Note {
     Indexed { pages: usize, elapsed: Duration },
 }
 
-pub type Reporter = Arc<dyn Fn(Note) + Send + Sync>;
+pub(crate) type Reporter = Arc<dyn Fn(Note) + Send + Sync>;
 
 /// What `mendbook serve` was asked for.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
-    pub bind: IpAddr,
-    pub port: u16,
-    pub open: bool,
-    pub poll: bool,
+pub(crate) struct ServeOptions {
+    pub(crate) bind: IpAddr,
+    pub(crate) port: u16,
+    pub(crate) open: bool,
+    pub(crate) poll: bool,
 }
 
 fn problems_for_overlay(problems: &[Diagnostic]) -> Vec<Problem> {
@@ -237,7 +237,7 @@ fn start_watcher(config: &Config, poll: bool) -> Result<Watcher, Vec<Diagnostic>
 }
 
 /// Runs the preview server until Ctrl-C.
-pub fn serve(
+pub(crate) fn serve(
     root: &Path,
     overrides: Overrides,
     options: ServeOptions,
@@ -339,7 +339,7 @@ pub fn serve(
 }
 
 /// Rebuilds the build folder on every change until Ctrl-C.
-pub fn watch(
+pub(crate) fn watch(
     root: &Path,
     overrides: Overrides,
     poll: bool,

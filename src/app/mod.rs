@@ -2,10 +2,10 @@
 //! scaffolding. Only this layer prints, picks exit codes, spawns threads
 //! (beyond rayon's) and talks to tokio or notify.
 
-pub mod cli;
-pub mod indexer;
-pub mod live;
-pub mod report;
-pub mod scaffold;
-pub mod serve;
-pub mod watch;
+pub(crate) mod cli;
+pub(crate) mod indexer;
+pub(crate) mod live;
+pub(crate) mod report;
+pub(crate) mod scaffold;
+pub(crate) mod serve;
+pub(crate) mod watch;

@@ -21,15 +21,15 @@ use crate::base::diagnostics::{Diagnostic, Severity};
 use crate::base::text::{clean, sanitise, sanitise_lines, visible};
 
 /// The most characters of one source line a report shows.
-pub const WIDTH: usize = 100;
+pub(crate) const WIDTH: usize = 100;
 /// The most problems shown for one file; the rest are counted.
-pub const PER_FILE: usize = 20;
+pub(crate) const PER_FILE: usize = 20;
 /// The most characters of a message, label or help shown.
 const MESSAGE_WIDTH: usize = 400;
 
 /// The diagnostics worth printing, at most [`PER_FILE`] per file, and for
 /// each file with more, how many were left out (in order of first mention).
-pub fn capped(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<(PathBuf, usize)>) {
+pub(crate) fn capped(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<(PathBuf, usize)>) {
     let mut shown = Vec::new();
     let mut counts: Vec<(PathBuf, usize)> = Vec::new();
     for d in diagnostics {
@@ -58,7 +58,7 @@ pub fn capped(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<(PathBuf, us
 }
 
 /// One diagnostic as miette draws it: heading, excerpt with caret, help.
-pub fn human(d: &Diagnostic, color: bool) -> String {
+pub(crate) fn human(d: &Diagnostic, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -113,7 +113,7 @@ fn severity_word(d: &Diagnostic) -> &'static str {
 /// One diagnostic as a line of JSON, for editors and scripts
 /// (`--message-format json`): severity, code, message, help, and the file
 /// with start and end line and column when it has a place.
-pub fn json(d: &Diagnostic) -> String {
+pub(crate) fn json(d: &Diagnostic) -> String {
     let code = d.code.map_or("error", |c| c.as_str());
     let mut v = serde_json::json!({
         "type": "diagnostic",
@@ -142,7 +142,7 @@ pub fn json(d: &Diagnostic) -> String {
 /// pull request's diff: `::error file=…,line=…,col=…,title=…::message`.
 /// `site` is the site's folder as a path from the repository's root, so the
 /// file names the repository's own path.
-pub fn github(d: &Diagnostic, site: &std::path::Path) -> String {
+pub(crate) fn github(d: &Diagnostic, site: &std::path::Path) -> String {
     let mut props = Vec::new();
     if let Some(p) = place(d) {
         // Built-in theme files have no file in the repository.
@@ -189,20 +189,20 @@ fn github_property(text: &str) -> String {
 /// The part of a file a report shows: the caret's line and its neighbours,
 /// each cut to the same window of columns.
 #[derive(Debug)]
-pub struct Excerpt {
-    pub name: String,
-    pub text: String,
+pub(crate) struct Excerpt {
+    pub(crate) name: String,
+    pub(crate) text: String,
     /// The 0-based line number of the excerpt's first line.
-    pub first_line: usize,
+    pub(crate) first_line: usize,
     /// The caret's span within `text`.
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
     /// The caret's real 0-based column in the file, in characters.
-    pub column: usize,
+    pub(crate) column: usize,
 }
 
 impl Excerpt {
     /// The window of `text` around `span`.
-    pub fn new(name: String, text: &str, span: Range<usize>) -> Excerpt {
+    pub(crate) fn new(name: String, text: &str, span: Range<usize>) -> Excerpt {
         let start = floor_boundary(text, span.start.min(text.len()));
         let end = floor_boundary(text, span.end.clamp(start, text.len()));
         let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);

@@ -12,14 +12,14 @@ use crate::model::config::Config;
 /// The GitHub Actions workflow that checks pull requests and deploys the
 /// site to Pages from the default branch, with `{{MENDBOOK_VERSION}}` where
 /// [`pages_workflow`] puts the version of mendbook that runs `init`.
-pub const PAGES_WORKFLOW: &str = include_str!("scaffold/pages.yml");
+pub(crate) const PAGES_WORKFLOW: &str = include_str!("scaffold/pages.yml");
 
 /// book.toml, with `{{BASE_URL}}` where `init` puts the base-url it chose.
 const BOOK_TOML: &str = include_str!("scaffold/book.toml");
 
 /// The base-url `init` writes when it knows no better: the address
 /// `mendbook serve` previews at, so the site works there as it is.
-pub const LOCAL_BASE_URL: &str = "http://127.0.0.1:3000/";
+pub(crate) const LOCAL_BASE_URL: &str = "http://127.0.0.1:3000/";
 
 const FILES: &[(&str, &str)] = &[
     ("book.toml", BOOK_TOML),
@@ -38,7 +38,7 @@ const FILES: &[(&str, &str)] = &[
 
 /// The Pages workflow, pinned to this mendbook's version: a site keeps
 /// building with the mendbook it was made with until its authors upgrade.
-pub fn pages_workflow() -> String {
+pub(crate) fn pages_workflow() -> String {
     PAGES_WORKFLOW.replace("{{MENDBOOK_VERSION}}", env!("CARGO_PKG_VERSION"))
 }
 
@@ -255,7 +255,7 @@ fn create_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
 }
 
 /// Creates a guide at `path` (relative to the content folder).
-pub fn new_guide(config: &Config, path: &Path) -> Result<PathBuf, Diagnostic> {
+pub(crate) fn new_guide(config: &Config, path: &Path) -> Result<PathBuf, Diagnostic> {
     let mut rel = path.to_path_buf();
     if rel.is_absolute()
         || rel

@@ -33,15 +33,15 @@ const LIVE_EVENTS: &str = "/__mendbook/events";
 
 /// A problem as the error overlay shows it.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// `file:line:column`, when the problem has a place.
-    pub at: Option<String>,
-    pub message: String,
+    pub(crate) at: Option<String>,
+    pub(crate) message: String,
 }
 
 /// What open pages should do after a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reload {
+pub(crate) enum Reload {
     /// Reload, whatever page they show (a script or an image changed).
     All,
     /// Reload if showing one of these URLs.
@@ -52,7 +52,7 @@ pub enum Reload {
 
 /// What a page's live-reload script is told.
 #[derive(Debug, Clone)]
-pub enum LiveEvent {
+pub(crate) enum LiveEvent {
     Reload(Reload),
     /// The last rebuild failed: show these over the page.
     Problems(Vec<Problem>),
@@ -62,23 +62,23 @@ pub enum LiveEvent {
 
 /// The files being served and the current problems.
 #[derive(Default)]
-pub struct Published {
-    pub files: MemorySink,
-    pub problems: Vec<Problem>,
+pub(crate) struct Published {
+    pub(crate) files: MemorySink,
+    pub(crate) problems: Vec<Problem>,
 }
 
 /// Shared between the HTTP handlers and the rebuild thread.
-pub struct Live {
-    pub published: RwLock<Published>,
-    pub events: broadcast::Sender<LiveEvent>,
+pub(crate) struct Live {
+    pub(crate) published: RwLock<Published>,
+    pub(crate) events: broadcast::Sender<LiveEvent>,
     /// The site prefix, `/recovery/` or `/`.
-    pub prefix: String,
+    pub(crate) prefix: String,
     /// Slots for open live-reload streams.
     streams: Arc<Semaphore>,
 }
 
 impl Live {
-    pub fn new(prefix: String) -> Arc<Live> {
+    pub(crate) fn new(prefix: String) -> Arc<Live> {
         let (events, _) = broadcast::channel(64);
         Arc::new(Live {
             published: RwLock::new(Published::default()),
@@ -89,7 +89,7 @@ impl Live {
     }
 
     /// The URL of an output path: `a/index.html` -> `/prefix/a/`.
-    pub fn url_of(&self, output: &OutputPath) -> String {
+    pub(crate) fn url_of(&self, output: &OutputPath) -> String {
         let output = output.as_str();
         let page = output.strip_suffix("index.html").unwrap_or(output);
         format!("{}{}", self.prefix, page)
@@ -97,7 +97,7 @@ impl Live {
 
     /// What open pages should do after `changes`; `None` when nothing
     /// they show changed.
-    pub fn reload_for(&self, changes: &ChangeSet) -> Option<Reload> {
+    pub(crate) fn reload_for(&self, changes: &ChangeSet) -> Option<Reload> {
         if changes.is_empty() {
             return None;
         }
@@ -124,7 +124,7 @@ impl Live {
 }
 
 /// Binds the address; a port already in use gets a message that says so.
-pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, String> {
+pub(crate) async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, String> {
     tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
             format!(
@@ -142,7 +142,7 @@ pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, String> {
 /// so a flood cannot use up the file descriptors rebuilds need.
 const MAX_CONNECTIONS: usize = 512;
 /// The most live-reload streams open at once; more get 503.
-pub const MAX_EVENT_STREAMS: usize = 256;
+pub(crate) const MAX_EVENT_STREAMS: usize = 256;
 /// A connection that moves no byte either way for this long is closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often an open event stream is sent a keep-alive comment.
@@ -255,7 +255,7 @@ impl AsyncWrite for Guarded {
 }
 
 /// Serves until `shutdown` completes.
-pub async fn run(
+pub(crate) async fn run(
     listener: tokio::net::TcpListener,
     live: Arc<Live>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,

@@ -13,7 +13,7 @@ use crate::base::text::is_ignored_name;
 
 /// How long a path must be quiet before its change is reported. Editors that
 /// save by writing a temporary file and renaming it finish well within this.
-pub const WINDOW: Duration = Duration::from_millis(25);
+pub(crate) const WINDOW: Duration = Duration::from_millis(25);
 
 /// How often polling looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
@@ -48,7 +48,7 @@ fn identity(path: &Path) -> Option<Identity> {
 }
 
 /// A running watcher; dropping it stops watching.
-pub struct Watcher {
+pub(crate) struct Watcher {
     backend: Backend,
     rx: Receiver<DebounceEventResult>,
     roots: Vec<PathBuf>,
@@ -59,7 +59,7 @@ pub struct Watcher {
     deep: Vec<(PathBuf, Option<Identity>)>,
     ignore: Vec<PathBuf>,
     /// Whether native events failed and polling is used instead.
-    pub polling: bool,
+    pub(crate) polling: bool,
 }
 
 impl Watcher {
@@ -67,7 +67,7 @@ impl Watcher {
     /// files directly in `shallow` (the site root, for book.toml), ignoring
     /// anything under `ignore`. With `poll`, or where native events cannot be
     /// had, polls instead.
-    pub fn start(
+    pub(crate) fn start(
         deep: &[PathBuf],
         shallow: &[PathBuf],
         ignore: Vec<PathBuf>,
@@ -135,7 +135,7 @@ impl Watcher {
 
     /// Waits for the next batch of relevant changed paths. Returns `None`
     /// when the watcher has stopped.
-    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+    pub(crate) fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         loop {
             let result = self.rx.recv().ok()?;
             let mut batch = self.relevant(result);

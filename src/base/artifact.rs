@@ -13,20 +13,20 @@ use crate::base::paths::{OutputPath, SitePath};
 
 /// One file of the built site.
 #[derive(Debug, Clone)]
-pub struct Artifact {
-    pub path: OutputPath,
-    pub content: Content,
+pub(crate) struct Artifact {
+    pub(crate) path: OutputPath,
+    pub(crate) content: Content,
     /// For the pages search covers: the URL to index this page under.
-    pub search: Option<SitePath>,
+    pub(crate) search: Option<SitePath>,
     /// The source that wants this file (a page, an alias, a key in
     /// book.toml), where a problem writing it is reported.
-    pub origin: Option<Location>,
+    pub(crate) origin: Option<Location>,
 }
 
 /// An artifact's bytes: made by the build, built into mendbook (the
 /// default theme's files), or a source file copied as it is.
 #[derive(Debug, Clone)]
-pub enum Content {
+pub(crate) enum Content {
     Bytes(Arc<[u8]>),
     Static(&'static [u8]),
     /// Read from disk when needed, so large assets never sit in memory.
@@ -35,27 +35,18 @@ pub enum Content {
 
 impl Content {
     /// The bytes, read from disk for a copied file.
-    pub fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
+    pub(crate) fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
         match self {
             Content::Bytes(b) => Ok(Cow::Borrowed(b)),
             Content::Static(b) => Ok(Cow::Borrowed(b)),
             Content::Copy(p) => std::fs::read(p).map(Cow::Owned),
         }
     }
-
-    /// The bytes when they are in memory (not for copied files).
-    pub fn in_memory(&self) -> Option<&[u8]> {
-        match self {
-            Content::Bytes(b) => Some(b),
-            Content::Static(b) => Some(b),
-            Content::Copy(_) => None,
-        }
-    }
 }
 
 impl Artifact {
     /// A file made of text.
-    pub fn text(path: OutputPath, text: String) -> Artifact {
+    pub(crate) fn text(path: OutputPath, text: String) -> Artifact {
         Artifact {
             path,
             content: Content::Bytes(Arc::from(text.into_bytes())),
@@ -65,14 +56,14 @@ impl Artifact {
     }
 
     /// The same artifact, wanted by `origin`.
-    pub fn from(mut self, origin: Location) -> Artifact {
+    pub(crate) fn from(mut self, origin: Location) -> Artifact {
         self.origin = Some(origin);
         self
     }
 
     /// Its fingerprint; `None` when a copied file cannot be read (the
     /// writer reports that).
-    pub fn fingerprint(&self) -> Option<Fingerprint> {
+    pub(crate) fn fingerprint(&self) -> Option<Fingerprint> {
         self.content.bytes().ok().map(|b| Fingerprint::of(&b))
     }
 }
@@ -80,13 +71,13 @@ impl Artifact {
 /// What a file's bytes are, for telling whether they changed: a stable
 /// hash (xxh3, the same in every mendbook version) and the length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Fingerprint {
-    pub hash: u64,
-    pub size: u64,
+pub(crate) struct Fingerprint {
+    pub(crate) hash: u64,
+    pub(crate) size: u64,
 }
 
 impl Fingerprint {
-    pub fn of(bytes: &[u8]) -> Fingerprint {
+    pub(crate) fn of(bytes: &[u8]) -> Fingerprint {
         Fingerprint {
             hash: xxhash_rust::xxh3::xxh3_64(bytes),
             size: bytes.len() as u64,
@@ -96,14 +87,14 @@ impl Fingerprint {
 
 /// The artifacts a rebuild changed, and the output paths it no longer has.
 #[derive(Debug, Clone, Default)]
-pub struct ChangeSet {
-    pub written: Vec<Artifact>,
-    pub removed: Vec<OutputPath>,
+pub(crate) struct ChangeSet {
+    pub(crate) written: Vec<Artifact>,
+    pub(crate) removed: Vec<OutputPath>,
 }
 
 /// How much of the output a set of artifacts covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Coverage {
+pub(crate) enum Coverage {
     /// Every file of the site: what it lacks was removed.
     Whole,
     /// Some files: the rest stay as they were.
@@ -113,7 +104,7 @@ pub enum Coverage {
 impl ChangeSet {
     /// The one way mendbook decides what changed: `artifacts` against the
     /// fingerprints last published, which are brought up to date.
-    pub fn between(
+    pub(crate) fn between(
         published: &mut HashMap<OutputPath, Fingerprint>,
         artifacts: Vec<Artifact>,
         coverage: Coverage,
@@ -146,14 +137,8 @@ impl ChangeSet {
         ChangeSet { written, removed }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.written.is_empty() && self.removed.is_empty()
-    }
-
-    /// Adds `later`'s changes after these.
-    pub fn extend(&mut self, later: ChangeSet) {
-        self.written.extend(later.written);
-        self.removed.extend(later.removed);
     }
 }
 

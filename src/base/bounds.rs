@@ -11,7 +11,7 @@ use crate::base::diagnostics::{Code, Diagnostic};
 
 /// The folders a site's inputs must lie in and out of.
 #[derive(Debug, Clone)]
-pub struct Bounds {
+pub(crate) struct Bounds {
     /// The site's folder, symlinks resolved.
     root: PathBuf,
     /// The build folder, symlinks resolved where it exists.
@@ -23,7 +23,7 @@ pub struct Bounds {
 impl Bounds {
     /// The bounds of a site whose folder is `root` and whose build folder
     /// is `build`.
-    pub fn new(root: &Path, build: &Path) -> Bounds {
+    pub(crate) fn new(root: &Path, build: &Path) -> Bounds {
         Bounds {
             root: absolute(root),
             build: absolute(build),
@@ -34,7 +34,7 @@ impl Bounds {
     /// Checks an entry met while walking inputs: a symbolic link must lead
     /// inside the site and outside the build folder; a name must not hold
     /// control characters. `Err` says why the entry is refused.
-    pub fn check(&self, path: &Path, is_symlink: bool) -> Result<(), Diagnostic> {
+    pub(crate) fn check(&self, path: &Path, is_symlink: bool) -> Result<(), Diagnostic> {
         let shown = path.strip_prefix(&self.shown_root).unwrap_or(path);
         let shown_text = crate::base::text::sanitise(&shown.display().to_string(), 300);
         if path
@@ -76,7 +76,7 @@ impl Bounds {
 
     /// Checks a folder mendbook is about to walk (`content/`, a theme):
     /// its real place must be inside the site too.
-    pub fn check_folder(&self, dir: &Path) -> Result<(), Diagnostic> {
+    pub(crate) fn check_folder(&self, dir: &Path) -> Result<(), Diagnostic> {
         let is_link = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
         let inside_link = dir
             .canonicalize()
@@ -86,7 +86,7 @@ impl Bounds {
 }
 
 /// Makes a path absolute and resolves `..` and symlinks where the path exists.
-pub fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = path.canonicalize() {
         return p;
     }

@@ -70,27 +70,17 @@ impl SourceFile {
 }
 
 /// A place in a file: the file and a byte span.
-pub type Location = (SourceFile, Range<usize>);
+pub(crate) type Location = (SourceFile, Range<usize>);
 
 /// Gives every diagnostic without a code `code`.
-pub fn with_code(diagnostics: Vec<Diagnostic>, code: Code) -> Vec<Diagnostic> {
+pub(crate) fn with_code(diagnostics: Vec<Diagnostic>, code: Code) -> Vec<Diagnostic> {
     diagnostics.into_iter().map(|d| d.or_code(code)).collect()
 }
 
 /// `file:line:column` of an offset.
-pub fn position(file: &SourceFile, offset: usize) -> String {
+pub(crate) fn position(file: &SourceFile, offset: usize) -> String {
     let (line, col) = file.line_col(offset);
     format!("{}:{}:{}", file.name.display(), line, col)
-}
-
-/// 1-based line and column (in characters) of `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = text[line_start..offset].chars().count() + 1;
-    (line, col)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -291,7 +281,10 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let normalise = |s: &str| s.to_lowercase().replace('_', "-");
     let w = normalise(word);
     candidates
@@ -303,7 +296,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "did you mean `x`?" when a close candidate exists.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
@@ -316,11 +309,11 @@ mod tests {
 
     #[test]
     fn line_col_counts_characters() {
-        let text = "ab\ncdé f\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 3), (2, 1));
+        let file = SourceFile::new("f", "ab\ncdé f\n");
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(3), (2, 1));
         // 'f' follows a two-byte character
-        assert_eq!(line_col(text, 8), (2, 5));
+        assert_eq!(file.line_col(8), (2, 5));
     }
 
     #[test]

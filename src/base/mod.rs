@@ -2,9 +2,9 @@
 //! kinds of path, reading source text, the YAML reader, and the guard on
 //! what may be read.
 
-pub mod artifact;
-pub mod bounds;
-pub mod diagnostics;
-pub mod paths;
-pub mod text;
-pub mod yaml;
+pub(crate) mod artifact;
+pub(crate) mod bounds;
+pub(crate) mod diagnostics;
+pub(crate) mod paths;
+pub(crate) mod text;
+pub(crate) mod yaml;

@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 
 /// A file under the content directory, relative to it, `/`-separated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SourcePath(String);
+pub(crate) struct SourcePath(String);
 
 impl SourcePath {
     /// From a path relative to the content directory.
-    pub fn from_relative(path: &Path) -> Self {
+    pub(crate) fn from_relative(path: &Path) -> Self {
         let parts: Vec<String> = path
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -28,36 +28,36 @@ impl SourcePath {
         SourcePath(parts.join("/"))
     }
 
-    pub fn new(path: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<String>) -> Self {
         SourcePath(path.into())
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The directory part (`recover` for `recover/apologize.md`, empty at the top).
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         self.0.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
     }
 
-    pub fn file_name(&self) -> &str {
+    pub(crate) fn file_name(&self) -> &str {
         self.0.rsplit_once('/').map(|(_, f)| f).unwrap_or(&self.0)
     }
 
     /// The file name without its extension.
-    pub fn stem(&self) -> &str {
+    pub(crate) fn stem(&self) -> &str {
         let name = self.file_name();
         name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
     }
 
-    pub fn extension(&self) -> Option<&str> {
+    pub(crate) fn extension(&self) -> Option<&str> {
         self.file_name().rsplit_once('.').map(|(_, e)| e)
     }
 
     /// Resolves a relative reference (`../guides/a.md`) written in this file.
     /// Returns `None` when it climbs out of the content directory.
-    pub fn join_relative(&self, reference: &str) -> Option<SourcePath> {
+    pub(crate) fn join_relative(&self, reference: &str) -> Option<SourcePath> {
         let mut parts: Vec<&str> = if reference.starts_with('/') {
             Vec::new()
         } else {
@@ -76,7 +76,7 @@ impl SourcePath {
     }
 
     /// The file on disk, under `content_dir`.
-    pub fn on_disk(&self, content_dir: &Path) -> PathBuf {
+    pub(crate) fn on_disk(&self, content_dir: &Path) -> PathBuf {
         content_dir.join(&self.0)
     }
 }
@@ -90,15 +90,15 @@ impl fmt::Display for SourcePath {
 /// A URL path inside the site: no leading slash, no base-url prefix.
 /// Pages end in `/` (`recover/apologize/`); files do not (`recover/chart.png`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct SitePath(String);
+pub(crate) struct SitePath(String);
 
 impl SitePath {
-    pub fn root() -> Self {
+    pub(crate) fn root() -> Self {
         SitePath(String::new())
     }
 
     /// A page's directory URL built from slug segments.
-    pub fn page<'a>(segments: impl IntoIterator<Item = &'a str>) -> Self {
+    pub(crate) fn page<'a>(segments: impl IntoIterator<Item = &'a str>) -> Self {
         let mut s = String::new();
         for seg in segments {
             if !seg.is_empty() {
@@ -110,26 +110,26 @@ impl SitePath {
     }
 
     /// A file's URL (an image, a PDF), from its slug segments.
-    pub fn file(path: impl Into<String>) -> Self {
+    pub(crate) fn file(path: impl Into<String>) -> Self {
         SitePath(path.into().trim_start_matches('/').to_string())
     }
 
     /// Parses a site-absolute URL path that an author wrote (`/recover/x/`).
-    pub fn parse(url: &str) -> Self {
+    pub(crate) fn parse(url: &str) -> Self {
         let trimmed = url.trim_start_matches('/');
         SitePath(trimmed.to_string())
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
-    pub fn is_page(&self) -> bool {
+    pub(crate) fn is_page(&self) -> bool {
         self.0.is_empty() || self.0.ends_with('/')
     }
 
     /// Where this URL's content lives in the build directory.
-    pub fn output_path(&self) -> OutputPath {
+    pub(crate) fn output_path(&self) -> OutputPath {
         if self.is_page() {
             OutputPath(format!("{}index.html", self.0))
         } else {
@@ -148,13 +148,13 @@ impl SitePath {
     }
 
     /// The relative prefix from this page to the site root: `""`, `"../"`, `"../../"`.
-    pub fn root_prefix(&self) -> String {
+    pub(crate) fn root_prefix(&self) -> String {
         "../".repeat(self.depth())
     }
 
     /// A relative URL from this page to `target`, which works under any
     /// base-url prefix and when the site is moved.
-    pub fn relative_to(&self, target: &SitePath) -> String {
+    pub(crate) fn relative_to(&self, target: &SitePath) -> String {
         let from: Vec<&str> = {
             let dir = if self.is_page() {
                 self.0.as_str()
@@ -193,18 +193,18 @@ impl fmt::Display for SitePath {
 
 /// A file under the build directory, relative to it, `/`-separated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OutputPath(String);
+pub(crate) struct OutputPath(String);
 
 impl OutputPath {
-    pub fn new(path: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<String>) -> Self {
         OutputPath(path.into())
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
-    pub fn on_disk(&self, build_dir: &Path) -> PathBuf {
+    pub(crate) fn on_disk(&self, build_dir: &Path) -> PathBuf {
         build_dir.join(&self.0)
     }
 }
@@ -240,7 +240,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Decodes `%20`-style escapes; invalid ones are kept as written.
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -261,7 +261,7 @@ pub fn percent_decode(s: &str) -> String {
 
 /// Escapes the characters that would break an `href` (spaces, quotes…);
 /// non-ASCII letters stay readable, as browsers accept them.
-pub fn percent_encode_path(s: &str) -> String {
+pub(crate) fn percent_encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -280,7 +280,7 @@ pub fn percent_encode_path(s: &str) -> String {
 }
 
 /// The longest file or folder name most file systems accept, in bytes.
-pub const MAX_NAME_BYTES: usize = 255;
+pub(crate) const MAX_NAME_BYTES: usize = 255;
 
 #[cfg(test)]
 mod tests {

@@ -18,11 +18,11 @@ pub fn normalise_text(text: &str) -> String {
 }
 
 /// The largest text file mendbook reads: far beyond any guide.
-pub const MAX_TEXT_BYTES: u64 = 10_000_000;
+pub(crate) const MAX_TEXT_BYTES: u64 = 10_000_000;
 
 /// Reads a text file, with a diagnostic pointing at the first bad byte if it
 /// is not UTF-8.
-pub fn read_text(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> {
+pub(crate) fn read_text(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> {
     read_text_inner(disk, shown).map_err(|d| d.or_code(Code::Input))
 }
 
@@ -62,7 +62,7 @@ fn read_text_inner(disk: &Path, shown: &Path) -> Result<SourceFile, Diagnostic> 
 
 /// Is this a file the author's tools leave behind (editor swap and backup
 /// files, OS metadata), which never belongs to the site?
-pub fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.starts_with('#')
@@ -74,7 +74,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// `move-on_now` -> `Move on now`.
-pub fn humanise(stem: &str) -> String {
+pub(crate) fn humanise(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {
@@ -83,7 +83,7 @@ pub fn humanise(stem: &str) -> String {
     }
 }
 
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -101,16 +101,16 @@ pub fn html_escape(s: &str) -> String {
 /// A value from the user's input, safe to quote in a one-line message:
 /// control characters (a newline, an escape sequence in a file name) made
 /// visible, and a long text cut with an ellipsis.
-pub fn sanitise(text: &str, max_chars: usize) -> String {
+pub(crate) fn sanitise(text: &str, max_chars: usize) -> String {
     clean(text, max_chars, false)
 }
 
 /// Like [`sanitise`], keeping line breaks, for whole messages.
-pub fn sanitise_lines(text: &str, max_chars: usize) -> String {
+pub(crate) fn sanitise_lines(text: &str, max_chars: usize) -> String {
     clean(text, max_chars, true)
 }
 
-pub fn clean(text: &str, max_chars: usize, keep_newlines: bool) -> String {
+pub(crate) fn clean(text: &str, max_chars: usize, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(text.len().min(max_chars * 4));
     for (i, c) in text.chars().enumerate() {
         if i == max_chars {
@@ -124,7 +124,7 @@ pub fn clean(text: &str, max_chars: usize, keep_newlines: bool) -> String {
 
 /// `c`, or a visible stand-in when printing it would move the cursor or
 /// change the terminal.
-pub fn visible(c: char, keep_newlines: bool) -> char {
+pub(crate) fn visible(c: char, keep_newlines: bool) -> char {
     match c {
         '\t' => c,
         '\n' if keep_newlines => c,
@@ -137,7 +137,7 @@ pub fn visible(c: char, keep_newlines: bool) -> char {
 }
 
 /// The byte span of a top-level `key:` in YAML text.
-pub fn find_yaml_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn find_yaml_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if let Some(rest) = line.strip_prefix(key) {

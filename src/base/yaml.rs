@@ -7,9 +7,9 @@ use serde::de::DeserializeOwned;
 
 /// A YAML problem: what went wrong and the byte offset in the parsed text.
 #[derive(Debug, Clone)]
-pub struct YamlError {
-    pub message: String,
-    pub offset: Option<usize>,
+pub(crate) struct YamlError {
+    pub(crate) message: String,
+    pub(crate) offset: Option<usize>,
 }
 
 impl YamlError {
@@ -49,7 +49,7 @@ fn without_positions(text: &str) -> String {
 
 /// Deserializes `text` into `T`, and returns the keys `T` does not know
 /// (as dotted paths like `extra` or `tags.0`) instead of failing on the first.
-pub fn from_str_collecting_unknown<T: DeserializeOwned>(
+pub(crate) fn from_str_collecting_unknown<T: DeserializeOwned>(
     text: &str,
 ) -> Result<(T, Vec<String>), YamlError> {
     let mut unknown = Vec::new();
@@ -60,7 +60,8 @@ pub fn from_str_collecting_unknown<T: DeserializeOwned>(
 }
 
 /// Deserializes `text` into `T`, failing on the first problem.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+#[cfg(test)]
+pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(YamlError::from_serde)
 }
 
@@ -106,14 +107,14 @@ mod tests {
 /// A YAML value with the byte span it came from, for trees, whose every
 /// problem must point at its line.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub(crate) struct Node {
+    pub(crate) value: Value,
     /// Byte offset where the value (or its first token) starts.
-    pub start: usize,
+    pub(crate) start: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Null,
     /// A scalar, as written (numbers and booleans stay text).
     Str(String),
@@ -123,7 +124,7 @@ pub enum Value {
 }
 
 impl Node {
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Str(s) => Some(s),
             _ => None,
@@ -131,7 +132,7 @@ impl Node {
     }
 
     /// What kind of value this is, for "expected a list, found a text".
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self.value {
             Value::Null => "nothing",
             Value::Str(_) => "a text",
@@ -234,7 +235,7 @@ impl yaml_rust2::parser::MarkedEventReceiver for Builder<'_> {
 /// The parser is driven one event at a time rather than through its
 /// recursive `load`, which overflows the stack on deeply nested input
 /// (`- - - - … x`) before any depth check could run.
-pub fn parse_marked(text: &str, max_depth: usize) -> Result<Node, YamlError> {
+pub(crate) fn parse_marked(text: &str, max_depth: usize) -> Result<Node, YamlError> {
     use yaml_rust2::parser::MarkedEventReceiver;
     use yaml_rust2::Event;
 

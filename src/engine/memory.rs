@@ -8,14 +8,14 @@ use crate::base::paths::OutputPath;
 
 /// Output path -> contents (copied assets are read from disk on request).
 #[derive(Default)]
-pub struct MemorySink {
+pub(crate) struct MemorySink {
     files: HashMap<OutputPath, Content>,
 }
 
 impl MemorySink {
     /// Applies a change set: written files replace or join the others,
     /// removed files go.
-    pub fn apply(&mut self, changes: &ChangeSet) {
+    pub(crate) fn apply(&mut self, changes: &ChangeSet) {
         for a in &changes.written {
             self.files.insert(a.path.clone(), a.content.clone());
         }
@@ -24,11 +24,11 @@ impl MemorySink {
         }
     }
 
-    pub fn get(&self, path: &OutputPath) -> Option<&Content> {
+    pub(crate) fn get(&self, path: &OutputPath) -> Option<&Content> {
         self.files.get(path)
     }
 
-    pub fn contains(&self, path: &OutputPath) -> bool {
+    pub(crate) fn contains(&self, path: &OutputPath) -> bool {
         self.files.contains_key(path)
     }
 }

@@ -8,8 +8,8 @@
 //! [`disk`] writer for `watch`, the [`memory`] store `serve` answers from.
 //! Both ways decide what changed the same way ([`ChangeSet::between`]).
 
-pub mod disk;
-pub mod memory;
+pub(crate) mod disk;
+pub(crate) mod memory;
 mod update;
 
 use std::collections::{BTreeMap, HashMap};
@@ -33,24 +33,24 @@ use crate::stages::render::Renderer;
 use crate::stages::theme::Theme;
 use disk::{DiskSink, Removals, WriteSummary};
 
-pub use update::{Part, Rebuild, Update};
+pub(crate) use update::{Part, Update};
 
 /// A site loaded and checked, with everything needed to render it.
-pub struct Loaded {
-    pub site: Site,
+pub(crate) struct Loaded {
+    pub(crate) site: Site,
     /// Per page: its markdown rendered with resolved links, its link
     /// problems and the anchors it links to.
-    pub pages: PerPage<PageMarkdown>,
-    pub theme: Option<Theme>,
+    pub(crate) pages: PerPage<PageMarkdown>,
+    pub(crate) theme: Option<Theme>,
     /// Problems found while loading content, trees, config and theme.
-    pub load_problems: Vec<Diagnostic>,
+    pub(crate) load_problems: Vec<Diagnostic>,
     /// Anchors trees link to, checked again whenever pages change.
-    pub tree_anchors: Vec<AnchorCheck>,
+    pub(crate) tree_anchors: Vec<AnchorCheck>,
 }
 
 impl Loaded {
     /// Loads and checks everything `config` describes.
-    pub fn load(config: Config) -> Loaded {
+    pub(crate) fn load(config: Config) -> Loaded {
         let theme_config = config.clone();
         let (theme, (mut site, mut load_problems)) =
             rayon::join(|| Theme::load(&theme_config), || load::load(config));
@@ -86,7 +86,7 @@ impl Loaded {
     }
 
     /// Every problem: loading, links, anchors and the links in trees.
-    pub fn problems(&self) -> Vec<Diagnostic> {
+    pub(crate) fn problems(&self) -> Vec<Diagnostic> {
         let mut all = self.load_problems.clone();
         all.extend(self.pages.iter().flat_map(|p| p.errors.iter().cloned()));
         let checks: Vec<AnchorCheck> = self
@@ -100,7 +100,7 @@ impl Loaded {
     }
 
     /// A renderer, when the theme loaded.
-    pub fn renderer(&self) -> Option<Renderer<'_>> {
+    pub(crate) fn renderer(&self) -> Option<Renderer<'_>> {
         Some(Renderer::new(&self.site, &self.pages, self.theme.as_ref()?))
     }
 }
@@ -133,26 +133,26 @@ fn check_trees(site: &mut Site) -> Vec<Diagnostic> {
 
 /// The outcome of a successful build or check.
 #[derive(Debug, Clone)]
-pub struct Report {
+pub(crate) struct Report {
     /// HTML pages rendered.
-    pub pages: usize,
-    pub write: WriteSummary,
-    pub warnings: Vec<Diagnostic>,
-    pub elapsed: Duration,
+    pub(crate) pages: usize,
+    pub(crate) write: WriteSummary,
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) elapsed: Duration,
     /// How long each stage took, for `-v`.
-    pub stages: Vec<(&'static str, Duration)>,
+    pub(crate) stages: Vec<(&'static str, Duration)>,
 }
 
 /// Receives the pages search covers while a build renders them, and makes
 /// the search bundle at the end. The app runs it on a thread of its own.
-pub trait SearchSink: Sync {
+pub(crate) trait SearchSink: Sync {
     fn offer(&self, url: &SitePath, artifact: &Artifact);
     fn finish(self: Box<Self>) -> Result<Vec<Artifact>, Diagnostic>;
 }
 
 /// The build folder as the author names it: relative to the site root
 /// when it is inside, else as given.
-pub fn shown_build_dir(config: &Config) -> PathBuf {
+pub(crate) fn shown_build_dir(config: &Config) -> PathBuf {
     config
         .build_dir
         .strip_prefix(&config.root)
@@ -196,7 +196,7 @@ fn render(
 
 /// Checks the site `config` describes as a build would, writing nothing:
 /// every problem, the build-dir guard, and every output path.
-pub fn check(config: Config) -> Result<Report, Vec<Diagnostic>> {
+pub(crate) fn check(config: Config) -> Result<Report, Vec<Diagnostic>> {
     let start = Instant::now();
     disk::check_build_dir(&config).map_err(|d| vec![d])?;
     let sink = DiskSink::dry(&config.build_dir, &shown_build_dir(&config));
@@ -225,7 +225,7 @@ pub fn check(config: Config) -> Result<Report, Vec<Diagnostic>> {
 ///
 /// On any error nothing in the build folder changes, and every problem
 /// found is returned, warnings included.
-pub fn build(
+pub(crate) fn build(
     config: Config,
     search: Option<Box<dyn SearchSink>>,
 ) -> Result<Report, Vec<Diagnostic>> {
@@ -296,14 +296,14 @@ pub fn build(
 
 /// The pages search covers, as last published, to index in the
 /// background: the site's language, and each page's URL and HTML.
-pub struct Snapshot {
-    pub language: String,
-    pub pages: Vec<(SitePath, std::sync::Arc<[u8]>)>,
+pub(crate) struct Snapshot {
+    pub(crate) language: String,
+    pub(crate) pages: Vec<(SitePath, std::sync::Arc<[u8]>)>,
 }
 
 /// A site kept loaded between changes, for `serve` and `watch`: what was
 /// loaded, and the fingerprint of every artifact it last published.
-pub struct Engine {
+pub(crate) struct Engine {
     root: PathBuf,
     overrides: Overrides,
     loaded: Option<Loaded>,
@@ -316,7 +316,7 @@ pub struct Engine {
 
 impl Engine {
     /// An engine for the site in `root`, not loaded yet.
-    pub fn new(root: &Path, overrides: Overrides) -> Engine {
+    pub(crate) fn new(root: &Path, overrides: Overrides) -> Engine {
         Engine {
             root: root.to_path_buf(),
             overrides,
@@ -328,19 +328,19 @@ impl Engine {
     }
 
     /// The configuration of the last successful load.
-    pub fn config(&self) -> Option<&Config> {
+    pub(crate) fn config(&self) -> Option<&Config> {
         self.loaded.as_ref().map(|l| &l.site.config)
     }
 
     /// Forgets the loaded site, so the next change loads it afresh (after
     /// a rebuild that failed midway). What was published is kept, to tell
     /// the next build's changes.
-    pub fn forget(&mut self) {
+    pub(crate) fn forget(&mut self) {
         self.loaded = None;
     }
 
     /// Whether a path is one of the site's inputs (book.toml, content, themes).
-    pub fn is_input(&self, path: &Path) -> bool {
+    pub(crate) fn is_input(&self, path: &Path) -> bool {
         if path == self.root.join(CONFIG_FILE) {
             return true;
         }
@@ -353,7 +353,7 @@ impl Engine {
 
     /// The pages search covers, as last published: URL and HTML, for the
     /// background indexer; none when search is off or nothing has built.
-    pub fn search_snapshot(&self) -> Option<Snapshot> {
+    pub(crate) fn search_snapshot(&self) -> Option<Snapshot> {
         let config = self.config()?;
         if !config.search {
             return None;

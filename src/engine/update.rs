@@ -21,7 +21,7 @@ use crate::stages::render::{self, reading_time, Job};
 
 /// What a rebuild covered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rebuild {
+pub(crate) enum Rebuild {
     /// Only an edited page's text: the page, then the pages listing it.
     Page,
     /// The whole site, loaded again.
@@ -30,7 +30,7 @@ pub enum Rebuild {
 
 /// Which part of a rebuild an update carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
+pub(crate) enum Part {
     /// The edited page itself, with the pages that list it to follow.
     EditedPageFirst,
     /// The edited page itself, and nothing else changed.
@@ -43,25 +43,20 @@ pub enum Part {
 
 /// What one rebuild, or one part of it, changed.
 #[derive(Debug, Default)]
-pub struct Update {
-    pub part: Option<Part>,
-    pub changes: ChangeSet,
+pub(crate) struct Update {
+    pub(crate) part: Option<Part>,
+    pub(crate) changes: ChangeSet,
     /// Every current problem. With an error among them nothing changed:
     /// the last good output stays.
-    pub problems: Vec<Diagnostic>,
-    pub elapsed: Duration,
+    pub(crate) problems: Vec<Diagnostic>,
+    pub(crate) elapsed: Duration,
     /// Whether a page search covers changed, so the index is out of date.
-    pub index_stale: bool,
+    pub(crate) index_stale: bool,
 }
 
 impl Update {
-    pub fn failed(&self) -> bool {
+    pub(crate) fn failed(&self) -> bool {
         self.problems.iter().any(Diagnostic::is_error)
-    }
-
-    /// Whether more parts of the same rebuild follow.
-    pub fn more_to_come(&self) -> bool {
-        self.part == Some(Part::EditedPageFirst)
     }
 
     /// A rebuild that failed: nothing changes, the problems are reported.
@@ -77,7 +72,7 @@ impl Update {
 impl Engine {
     /// Loads and renders the whole site; the update holds every file that
     /// differs from what was published (everything, the first time).
-    pub fn rebuild_site(&mut self) -> Update {
+    pub(crate) fn rebuild_site(&mut self) -> Update {
         let start = Instant::now();
         let config = match Config::load(&self.root, &self.overrides) {
             Ok(c) => c,
@@ -111,7 +106,7 @@ impl Engine {
 
     /// Applies a batch of changed paths. `publish` gets one update, or two
     /// when an edited guide goes out before the pages that list it.
-    pub fn apply(&mut self, paths: &[PathBuf], publish: &mut dyn FnMut(Update)) -> Rebuild {
+    pub(crate) fn apply(&mut self, paths: &[PathBuf], publish: &mut dyn FnMut(Update)) -> Rebuild {
         let start = Instant::now();
         if let Some(id) = self.single_page_edit(paths) {
             if self.edit_page(id, start, publish) {

@@ -11,7 +11,7 @@ use toml::de::{DeTable, DeValue};
 use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 
 /// The configuration file's name, also how the site root is recognised.
-pub const CONFIG_FILE: &str = "book.toml";
+pub(crate) const CONFIG_FILE: &str = "book.toml";
 
 /// Keys each table may hold; `extra` is free-form.
 const SCHEMA: &[(&str, &[&str])] = &[
@@ -65,11 +65,11 @@ struct RawSite {
 /// Where the site is published: scheme and host, and the path prefix
 /// (`/recovery/` for a GitHub Pages project site, `/` at a domain root).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl {
+pub(crate) struct BaseUrl {
     /// `https://example.github.io`, no trailing slash.
-    pub origin: String,
+    pub(crate) origin: String,
     /// Always starts and ends with `/`.
-    pub prefix: String,
+    pub(crate) prefix: String,
 }
 
 impl BaseUrl {
@@ -77,7 +77,7 @@ impl BaseUrl {
     /// control characters are refused rather than quietly dropped (as URL
     /// parsers do), since they would otherwise reach `robots.txt` and every
     /// canonical link as written.
-    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+    pub(crate) fn parse(url: &str) -> Result<BaseUrl, String> {
         let shown = crate::base::text::sanitise(url, 200);
         if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(format!(
@@ -123,7 +123,7 @@ impl BaseUrl {
 
     /// The absolute URL of a site path, percent-encoded: the one encoding
     /// canonical links, the sitemap and robots.txt all use.
-    pub fn absolute(&self, path: &crate::base::paths::SitePath) -> String {
+    pub(crate) fn absolute(&self, path: &crate::base::paths::SitePath) -> String {
         format!(
             "{}{}",
             self.origin,
@@ -133,13 +133,13 @@ impl BaseUrl {
 
     /// The site's path prefix, percent-encoded, for links that must be
     /// absolute (the 404 page's).
-    pub fn encoded_prefix(&self) -> String {
+    pub(crate) fn encoded_prefix(&self) -> String {
         crate::base::paths::percent_encode_path(&self.prefix)
     }
 }
 
 /// A language tag as BCP 47 defines it (`en`, `fr`, `pt-BR`), checked.
-pub fn check_language(tag: &str) -> Result<(), String> {
+pub(crate) fn check_language(tag: &str) -> Result<(), String> {
     let shown = crate::base::text::sanitise(tag, 60);
     match oxilangtag::LanguageTag::parse(tag) {
         Ok(_) if tag.len() <= 35 => Ok(()),
@@ -152,7 +152,7 @@ pub fn check_language(tag: &str) -> Result<(), String> {
 
 /// The primary language of a tag: `pt` for `pt-BR`, lowercase. Search picks
 /// its word stemming by this.
-pub fn primary_language(tag: &str) -> String {
+pub(crate) fn primary_language(tag: &str) -> String {
     tag.split(['-', '_'])
         .next()
         .unwrap_or("en")
@@ -161,38 +161,38 @@ pub fn primary_language(tag: &str) -> String {
 
 /// The checked configuration of one site.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// The directory holding book.toml.
-    pub root: PathBuf,
-    pub title: String,
-    pub description: Option<String>,
-    pub authors: Vec<String>,
-    pub language: String,
-    pub content_dir: PathBuf,
-    pub build_dir: PathBuf,
-    pub theme: String,
-    pub drafts: bool,
+    pub(crate) root: PathBuf,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) authors: Vec<String>,
+    pub(crate) language: String,
+    pub(crate) content_dir: PathBuf,
+    pub(crate) build_dir: PathBuf,
+    pub(crate) theme: String,
+    pub(crate) drafts: bool,
     /// Whether to build the search index (on unless `search = false`).
-    pub search: bool,
-    pub base_url: Option<BaseUrl>,
-    pub cname: Option<String>,
+    pub(crate) search: bool,
+    pub(crate) base_url: Option<BaseUrl>,
+    pub(crate) cname: Option<String>,
     /// `[extra]`, handed to templates as `config.extra`.
-    pub extra: serde_json::Value,
+    pub(crate) extra: serde_json::Value,
     /// The text of book.toml, so later stages can point into it.
-    pub source: SourceFile,
+    pub(crate) source: SourceFile,
 }
 
 /// Overrides from the command line, applied after book.toml is read.
 #[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    pub base_url: Option<String>,
-    pub build_dir: Option<PathBuf>,
-    pub drafts: bool,
+pub(crate) struct Overrides {
+    pub(crate) base_url: Option<String>,
+    pub(crate) build_dir: Option<PathBuf>,
+    pub(crate) drafts: bool,
 }
 
 impl Config {
     /// Finds the site root: `start` itself or its nearest ancestor holding book.toml.
-    pub fn find_root(start: &Path) -> Option<PathBuf> {
+    pub(crate) fn find_root(start: &Path) -> Option<PathBuf> {
         start
             .ancestors()
             .find(|dir| dir.join(CONFIG_FILE).is_file())
@@ -200,7 +200,7 @@ impl Config {
     }
 
     /// Reads and checks `root/book.toml`. All problems are returned at once.
-    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
         Config::load_inner(root, overrides).map_err(|e| with_code(e, Code::Config))
     }
 
@@ -227,7 +227,8 @@ impl Config {
     }
 
     /// Checks book.toml's text; `root` is where relative directories start.
-    pub fn parse(
+    #[cfg(test)]
+    pub(crate) fn parse(
         root: &Path,
         text: &str,
         overrides: &Overrides,
@@ -303,7 +304,7 @@ impl Config {
     }
 
     /// A source path as shown in diagnostics: relative to the site root.
-    pub fn shown(&self, src: &crate::base::paths::SourcePath) -> PathBuf {
+    pub(crate) fn shown(&self, src: &crate::base::paths::SourcePath) -> PathBuf {
         let content = self
             .content_dir
             .strip_prefix(&self.root)
@@ -313,12 +314,12 @@ impl Config {
 
     /// Where a key is in book.toml (the file's start if it is not there),
     /// for what later stages make of it.
-    pub fn located(&self, key: &str) -> crate::base::diagnostics::Location {
+    pub(crate) fn located(&self, key: &str) -> crate::base::diagnostics::Location {
         (self.source.clone(), self.key_span(key))
     }
 
     /// The span of a key in book.toml, for diagnostics raised by later stages.
-    pub fn key_span(&self, key: &str) -> std::ops::Range<usize> {
+    pub(crate) fn key_span(&self, key: &str) -> std::ops::Range<usize> {
         find_key(&self.source.text, key).unwrap_or(0..0)
     }
 }

@@ -1,7 +1,7 @@
 //! The site as data: its configuration, its pages, trees, tags and URLs,
 //! and the decision-tree model.
 
-pub mod config;
-pub mod reserved;
-pub mod site;
-pub mod tree;
+pub(crate) mod config;
+pub(crate) mod reserved;
+pub(crate) mod site;
+pub(crate) mod tree;

@@ -4,16 +4,16 @@
 use crate::base::paths::SitePath;
 
 /// Where the default theme's files and the generated stylesheet live.
-pub const ASSET_DIR: &str = "mendbook";
+pub(crate) const ASSET_DIR: &str = "mendbook";
 
 /// Where the bundle lives in the built site.
-pub const BUNDLE_DIR: &str = "pagefind";
+pub(crate) const BUNDLE_DIR: &str = "pagefind";
 
 /// Where `serve` answers its live-reload requests.
-pub const LIVE_DIR: &str = "__mendbook";
+pub(crate) const LIVE_DIR: &str = "__mendbook";
 
 /// Files generated for every site, whose URLs content must not take.
-pub const GENERATED_FILES: &[&str] = &[
+pub(crate) const GENERATED_FILES: &[&str] = &[
     "404.html",
     "sitemap.xml",
     "robots.txt",
@@ -22,14 +22,14 @@ pub const GENERATED_FILES: &[&str] = &[
 ];
 
 /// The map page lives at `<tree>/map/`, so no first answer may be `map`.
-pub const MAP_SEGMENT: &str = "map";
+pub(crate) const MAP_SEGMENT: &str = "map";
 
 /// The URL of the search page.
-pub fn search_page() -> SitePath {
+pub(crate) fn search_page() -> SitePath {
     SitePath::page(["search"])
 }
 
 /// The URL of the tags index.
-pub fn tags_page() -> SitePath {
+pub(crate) fn tags_page() -> SitePath {
     SitePath::page(["tags"])
 }

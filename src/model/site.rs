@@ -11,19 +11,19 @@ use crate::model::config::Config;
 
 /// A page of [`Site::pages`]: the home page, a section or a guide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PageId(pub usize);
+pub(crate) struct PageId(pub(crate) usize);
 
 /// A decision tree of [`Site::trees`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TreeId(pub usize);
+pub(crate) struct TreeId(pub(crate) usize);
 
 /// A tag of [`Site::tags`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TagId(pub usize);
+pub(crate) struct TagId(pub(crate) usize);
 
 /// An asset of [`Site::assets`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AssetId(pub usize);
+pub(crate) struct AssetId(pub(crate) usize);
 
 /// Lets a list of the site's things be indexed by their id, and only by
 /// it: a page id cannot pick a tree.
@@ -51,23 +51,15 @@ indexed_by!(AssetId, Asset);
 /// Something for every page, found by page id (what a page's markdown
 /// rendered to, its summary…).
 #[derive(Debug, Clone)]
-pub struct PerPage<T>(pub Vec<T>);
+pub(crate) struct PerPage<T>(pub(crate) Vec<T>);
 
 impl<T> PerPage<T> {
-    pub fn get(&self, id: PageId) -> Option<&T> {
+    pub(crate) fn get(&self, id: PageId) -> Option<&T> {
         self.0.get(id.0)
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
         self.0.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
@@ -90,13 +82,8 @@ impl<T> FromIterator<T> for PerPage<T> {
     }
 }
 
-/// Every id of a list of `n` things.
-pub fn ids<I>(n: usize, id: fn(usize) -> I) -> impl Iterator<Item = I> {
-    (0..n).map(id)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageKind {
+pub(crate) enum PageKind {
     /// `content/_index.md`, or a stand-in when there is none.
     Home,
     /// A directory's `_index.md` (or a stand-in for a directory without one).
@@ -107,14 +94,14 @@ pub enum PageKind {
 
 /// A date written as YYYY-MM-DD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+pub(crate) struct Date {
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
 }
 
 impl Date {
-    pub fn parse(s: &str) -> Option<Date> {
+    pub(crate) fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
@@ -140,12 +127,12 @@ impl Date {
     }
 
     /// `2026-03-01`.
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
     /// `1 March 2026`.
-    pub fn human(&self) -> String {
+    pub(crate) fn human(&self) -> String {
         const MONTHS: [&str; 12] = [
             "January",
             "February",
@@ -171,117 +158,113 @@ impl Date {
 
 /// A markdown source: the home page, a section index or a guide.
 #[derive(Debug, Clone)]
-pub struct Page {
-    pub kind: PageKind,
+pub(crate) struct Page {
+    pub(crate) kind: PageKind,
     /// Empty for stand-in sections that have no `_index.md`.
-    pub src: SourcePath,
+    pub(crate) src: SourcePath,
     /// The whole file as read (for diagnostics and the body).
-    pub file: SourceFile,
+    pub(crate) file: SourceFile,
     /// Byte offset of the markdown body (after front matter and a title heading).
-    pub body_start: usize,
-    pub url: SitePath,
-    pub title: String,
-    pub description: Option<String>,
-    pub weight: Option<i64>,
-    pub date: Option<Date>,
-    pub updated: Option<Date>,
-    pub authors: Vec<String>,
+    pub(crate) body_start: usize,
+    pub(crate) url: SitePath,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) weight: Option<i64>,
+    pub(crate) date: Option<Date>,
+    pub(crate) updated: Option<Date>,
+    pub(crate) authors: Vec<String>,
     /// Tag names as written (first spelling wins across the site).
-    pub tags: Vec<String>,
-    pub draft: bool,
-    pub aliases: Vec<SitePath>,
-    pub extra: serde_json::Value,
+    pub(crate) tags: Vec<String>,
+    pub(crate) draft: bool,
+    pub(crate) aliases: Vec<SitePath>,
+    pub(crate) extra: serde_json::Value,
     /// The section this page sits in (`None` for the home page).
-    pub parent: Option<PageId>,
+    pub(crate) parent: Option<PageId>,
     /// For sections: their guides, sorted by weight then title.
-    pub guides: Vec<PageId>,
+    pub(crate) guides: Vec<PageId>,
     /// For sections: their sub-sections, sorted by weight then title.
-    pub subsections: Vec<PageId>,
+    pub(crate) subsections: Vec<PageId>,
     /// For sections: the decision trees in their directory.
-    pub trees: Vec<TreeId>,
+    pub(crate) trees: Vec<TreeId>,
     /// A section that has no `_index.md` of its own.
-    pub implicit: bool,
+    pub(crate) implicit: bool,
 }
 
 impl Page {
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.file.text[self.body_start..]
-    }
-
-    pub fn is_section(&self) -> bool {
-        matches!(self.kind, PageKind::Home | PageKind::Section)
     }
 }
 
 /// A decision tree: its file, its URL and, when it could be read, its model
 /// and (once validated) the steps every answer path unfolds into.
 #[derive(Debug, Clone)]
-pub struct Tree {
-    pub src: SourcePath,
-    pub file: SourceFile,
-    pub url: SitePath,
-    pub title: String,
-    pub description: Option<String>,
-    pub section: PageId,
-    pub model: Option<crate::model::tree::Tree>,
+pub(crate) struct Tree {
+    pub(crate) src: SourcePath,
+    pub(crate) file: SourceFile,
+    pub(crate) url: SitePath,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) section: PageId,
+    pub(crate) model: Option<crate::model::tree::Tree>,
     /// Filled by validation; empty while the tree has errors.
-    pub steps: Vec<crate::model::tree::unfold::Step>,
+    pub(crate) steps: Vec<crate::model::tree::unfold::Step>,
     /// Every link written in the tree, resolved once by the check stage.
-    pub links: TreeLinks,
+    pub(crate) links: TreeLinks,
 }
 
 /// A link inside the site, resolved: the page or file it leads to and
 /// what rides after the path (`?query`, `#anchor`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub url: SitePath,
-    pub target: Target,
+pub(crate) struct Link {
+    pub(crate) url: SitePath,
+    pub(crate) target: Target,
     /// `?…#…` as written, kept on the rewritten link.
-    pub suffix: String,
+    pub(crate) suffix: String,
 }
 
 /// The links of a tree's texts and outcomes, by destination as written.
 /// Render reads them to write links relative to each step page; it never
 /// resolves a link itself.
 #[derive(Debug, Clone, Default)]
-pub struct TreeLinks {
-    pub by_dest: HashMap<String, Link>,
+pub(crate) struct TreeLinks {
+    pub(crate) by_dest: HashMap<String, Link>,
     /// ```tree blocks inside the tree's texts: the path as written.
-    pub embeds: HashMap<String, TreeId>,
+    pub(crate) embeds: HashMap<String, TreeId>,
 }
 
 impl Tree {
     /// The URL of one step page.
-    pub fn step_url(&self, step: &crate::model::tree::unfold::Step) -> SitePath {
+    pub(crate) fn step_url(&self, step: &crate::model::tree::unfold::Step) -> SitePath {
         SitePath::file(format!("{}{}", self.url.as_str(), step.rel_url()))
     }
 
     /// The URL of the tree's map page.
-    pub fn map_url(&self) -> SitePath {
+    pub(crate) fn map_url(&self) -> SitePath {
         SitePath::file(format!("{}map/", self.url.as_str()))
     }
 }
 
 /// A file copied unchanged (an image, a PDF).
 #[derive(Debug, Clone)]
-pub struct Asset {
-    pub src: SourcePath,
-    pub disk: PathBuf,
-    pub url: SitePath,
+pub(crate) struct Asset {
+    pub(crate) src: SourcePath,
+    pub(crate) disk: PathBuf,
+    pub(crate) url: SitePath,
 }
 
 #[derive(Debug, Clone)]
-pub struct Tag {
-    pub name: String,
-    pub slug: String,
-    pub url: SitePath,
+pub(crate) struct Tag {
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    pub(crate) url: SitePath,
     /// Guides with this tag, newest first, then by title.
-    pub pages: Vec<PageId>,
+    pub(crate) pages: Vec<PageId>,
 }
 
 /// What a source path or URL leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
+pub(crate) enum Target {
     Page(PageId),
     Tree(TreeId),
     Asset(AssetId),
@@ -291,25 +274,25 @@ pub enum Target {
 
 /// Everything mendbook knows about one site, before rendering.
 #[derive(Debug, Clone)]
-pub struct Site {
-    pub config: Config,
+pub(crate) struct Site {
+    pub(crate) config: Config,
     /// `pages[0]` is always the home page.
-    pub pages: Vec<Page>,
-    pub trees: Vec<Tree>,
-    pub assets: Vec<Asset>,
+    pub(crate) pages: Vec<Page>,
+    pub(crate) trees: Vec<Tree>,
+    pub(crate) assets: Vec<Asset>,
     /// Sorted by slug.
-    pub tags: Vec<Tag>,
-    pub by_source: HashMap<SourcePath, Target>,
-    pub by_url: HashMap<SitePath, Target>,
+    pub(crate) tags: Vec<Tag>,
+    pub(crate) by_source: HashMap<SourcePath, Target>,
+    pub(crate) by_url: HashMap<SitePath, Target>,
     /// Drafts left out of this build, so a link to one gets a precise error.
-    pub hidden_drafts: Vec<SourcePath>,
+    pub(crate) hidden_drafts: Vec<SourcePath>,
 }
 
 impl Site {
-    pub const HOME: PageId = PageId(0);
+    pub(crate) const HOME: PageId = PageId(0);
 
     /// Guides of a section in order, for previous/next links.
-    pub fn neighbours(&self, id: PageId) -> (Option<PageId>, Option<PageId>) {
+    pub(crate) fn neighbours(&self, id: PageId) -> (Option<PageId>, Option<PageId>) {
         let Some(parent) = self.pages[id].parent else {
             return (None, None);
         };
@@ -327,7 +310,7 @@ impl Site {
     }
 
     /// The chain of sections from the home page down to (not including) `id`.
-    pub fn ancestors(&self, id: PageId) -> Vec<PageId> {
+    pub(crate) fn ancestors(&self, id: PageId) -> Vec<PageId> {
         let mut chain = Vec::new();
         let mut cur = self.pages[id].parent;
         while let Some(p) = cur {
@@ -338,7 +321,7 @@ impl Site {
         chain
     }
 
-    pub fn tag_by_name(&self, name: &str) -> Option<&Tag> {
+    pub(crate) fn tag_by_name(&self, name: &str) -> Option<&Tag> {
         let slug = crate::base::paths::slugify(name);
         self.tags.iter().find(|t| t.slug == slug)
     }

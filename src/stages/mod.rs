@@ -2,10 +2,10 @@
 //! content, check it, render markdown with resolved links, load the theme,
 //! render pages, index them for search.
 
-pub mod check;
-pub mod links;
-pub mod load;
-pub mod markdown;
-pub mod render;
-pub mod search;
-pub mod theme;
+pub(crate) mod check;
+pub(crate) mod links;
+pub(crate) mod load;
+pub(crate) mod markdown;
+pub(crate) mod render;
+pub(crate) mod search;
+pub(crate) mod theme;

@@ -16,7 +16,7 @@ use crate::base::paths::{OutputPath, SitePath};
 use crate::model::reserved::BUNDLE_DIR;
 
 /// A search index being built.
-pub struct SearchIndex {
+pub(crate) struct SearchIndex {
     runtime: tokio::runtime::Runtime,
     index: pagefind::api::PagefindIndex,
 }
@@ -31,7 +31,7 @@ fn failed(why: impl std::fmt::Display) -> Diagnostic {
 
 impl SearchIndex {
     /// An empty index for a site written in `language` (a BCP 47 tag).
-    pub fn new(language: &str) -> Result<SearchIndex, Diagnostic> {
+    pub(crate) fn new(language: &str) -> Result<SearchIndex, Diagnostic> {
         use pagefind::options::PagefindServiceConfig;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -44,7 +44,7 @@ impl SearchIndex {
     }
 
     /// Adds one page; `url` is where it is in the site, `html` all of it.
-    pub fn add(&mut self, url: &SitePath, html: &[u8]) -> Result<(), Diagnostic> {
+    pub(crate) fn add(&mut self, url: &SitePath, html: &[u8]) -> Result<(), Diagnostic> {
         let url = format!("/{}", url.as_str());
         let html = String::from_utf8_lossy(html).into_owned();
         let index = &mut self.index;
@@ -55,7 +55,7 @@ impl SearchIndex {
     }
 
     /// Builds the index from every page added and returns its files.
-    pub fn finish(mut self) -> Result<Vec<Artifact>, Diagnostic> {
+    pub(crate) fn finish(mut self) -> Result<Vec<Artifact>, Diagnostic> {
         let index = &mut self.index;
         let files = self.runtime.block_on(index.get_files()).map_err(failed)?;
         Ok(files.into_iter().filter_map(bundle_file).collect())
@@ -63,7 +63,7 @@ impl SearchIndex {
 }
 
 /// Indexes `pages` in one go.
-pub fn index_pages<'a>(
+pub(crate) fn index_pages<'a>(
     language: &str,
     pages: impl IntoIterator<Item = (&'a SitePath, &'a [u8])>,
 ) -> Result<Vec<Artifact>, Diagnostic> {
@@ -116,7 +116,7 @@ mod tests {
             .find(|f| f.path.as_str() == "pagefind/pagefind-entry.json")
             .unwrap();
         let json: serde_json::Value =
-            serde_json::from_slice(entry.content.in_memory().unwrap()).unwrap();
+            serde_json::from_slice(&entry.content.bytes().unwrap()).unwrap();
         assert_eq!(json["languages"]["en"]["page_count"], 1);
     }
 }

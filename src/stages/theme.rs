@@ -15,10 +15,10 @@ mod embedded {
 }
 
 /// A loaded theme, ready to render.
-pub struct Theme {
-    pub tera: Tera,
+pub(crate) struct Theme {
+    pub(crate) tera: Tera,
     /// Files under the theme's `static/`, copied to the site root as they are.
-    pub static_files: Vec<(String, Cow<'static, [u8]>)>,
+    pub(crate) static_files: Vec<(String, Cow<'static, [u8]>)>,
     /// Template name -> its source, for pointing errors at the right line.
     sources: BTreeMap<String, SourceFile>,
 }
@@ -31,7 +31,7 @@ struct ThemeFile {
 
 impl Theme {
     /// Loads the theme book.toml names, layered over the built-in default.
-    pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    pub(crate) fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         Theme::load_inner(config).map_err(|e| with_code(e, Code::Template))
     }
 
@@ -183,12 +183,8 @@ impl Theme {
     }
 
     /// Turns a Tera error into a diagnostic pointing into the template file.
-    pub fn error(&self, e: &tera::Error) -> Diagnostic {
+    pub(crate) fn error(&self, e: &tera::Error) -> Diagnostic {
         template_error(&self.sources, e).code(Code::Template)
-    }
-
-    pub fn has_template(&self, name: &str) -> bool {
-        self.tera.contains_template(name)
     }
 }
 

@@ -39,7 +39,7 @@ pub(super) enum DirState {
 }
 
 /// Files staged for one commit. Safe to fill from many threads.
-pub struct Batch {
+pub(crate) struct Batch {
     pub(super) dir: PathBuf,
     pub(super) shown: PathBuf,
     pub(super) entries: Arc<Entries>,
@@ -64,7 +64,7 @@ impl Batch {
     }
 
     /// Whether staging went wrong so far.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         !self
             .state
             .lock()
@@ -83,7 +83,7 @@ impl Batch {
     }
 
     /// The problems found so far, for `check`.
-    pub fn into_errors(self) -> Vec<Diagnostic> {
+    pub(crate) fn into_errors(self) -> Vec<Diagnostic> {
         self.finish()
     }
 
@@ -106,7 +106,7 @@ impl Batch {
     }
 
     /// Stages one file. Safe to call from many threads.
-    pub fn stage(&self, file: Artifact) {
+    pub(crate) fn stage(&self, file: Artifact) {
         let rel = file.path.as_str().to_string();
         let origin = file.origin.as_ref();
         if !plain(&rel) {

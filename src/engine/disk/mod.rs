@@ -39,17 +39,17 @@ use batch::{next_batch_number, BatchState};
 use lock::take_lock;
 use manifest::{manifest_text, read_manifest, Entries, Recorded};
 
-pub use batch::Batch;
+pub(crate) use batch::Batch;
 
 /// The record of what mendbook wrote, in the build folder.
-pub const MANIFEST: &str = ".mendbook-manifest";
+pub(crate) const MANIFEST: &str = ".mendbook-manifest";
 /// Held while a build or `watch` writes the build folder.
-pub const LOCK: &str = ".mendbook-lock";
+pub(crate) const LOCK: &str = ".mendbook-lock";
 pub(super) const STAGING_PREFIX: &str = ".mendbook-staging-";
 pub(super) const TEMP_MARK: &str = ".mendbook-tmp";
 
 /// Refuses a build directory that would overwrite or delete the sources.
-pub fn check_build_dir(config: &Config) -> Result<(), Diagnostic> {
+pub(crate) fn check_build_dir(config: &Config) -> Result<(), Diagnostic> {
     let build = absolute(&config.build_dir);
     let root = absolute(&config.root);
     let content = absolute(&config.content_dir);
@@ -82,17 +82,16 @@ pub fn check_build_dir(config: &Config) -> Result<(), Diagnostic> {
 
 /// What a finished write did.
 #[derive(Debug, Clone, Default)]
-pub struct WriteSummary {
-    pub files: usize,
-    pub written: usize,
-    pub unchanged: usize,
-    pub removed: usize,
+pub(crate) struct WriteSummary {
+    pub(crate) written: usize,
+    pub(crate) unchanged: usize,
+    pub(crate) removed: usize,
     /// Files kept that an earlier build wrote (changed since, say).
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 /// Which files a commit removes besides writing its batch.
-pub enum Removals<'a> {
+pub(crate) enum Removals<'a> {
     /// Every file of the last build this batch did not write again: a
     /// whole build.
     Stale,
@@ -101,7 +100,7 @@ pub enum Removals<'a> {
 }
 
 /// The build folder, held for writing (or, for `check`, only looked at).
-pub struct DiskSink {
+pub(crate) struct DiskSink {
     dir: PathBuf,
     /// The folder as the author names it, for messages.
     shown: PathBuf,
@@ -111,13 +110,13 @@ pub struct DiskSink {
     /// Whether this sink made the build folder (and so may remove it again).
     made_dir: bool,
     /// Problems with the last manifest, reported with the build.
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl DiskSink {
     /// Takes the build folder for writing: creates it if need be, takes its
     /// lock, reads its manifest and clears what a killed build left.
-    pub fn open(dir: &Path, shown: &Path) -> Result<DiskSink, Diagnostic> {
+    pub(crate) fn open(dir: &Path, shown: &Path) -> Result<DiskSink, Diagnostic> {
         let cannot = |what: &str, e: std::io::Error| {
             Diagnostic::error_in(
                 Code::Output,
@@ -152,7 +151,7 @@ impl DiskSink {
 
     /// A sink that checks every path as a build would and writes nothing,
     /// for `check`.
-    pub fn dry(dir: &Path, shown: &Path) -> DiskSink {
+    pub(crate) fn dry(dir: &Path, shown: &Path) -> DiskSink {
         let real = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         let (entries, warnings) = read_manifest(&real, shown);
         DiskSink {
@@ -166,7 +165,7 @@ impl DiskSink {
     }
 
     /// A new set of files to stage.
-    pub fn batch(&self) -> Batch {
+    pub(crate) fn batch(&self) -> Batch {
         Batch {
             dir: self.dir.clone(),
             shown: self.shown.clone(),
@@ -185,23 +184,14 @@ impl DiskSink {
         }
     }
 
-    /// The fingerprints the manifest records under `prefix`.
-    pub fn recorded_under(&self, prefix: &str) -> HashMap<OutputPath, Fingerprint> {
-        self.entries
-            .iter()
-            .filter(|(p, r)| p.starts_with(prefix) && !r.legacy)
-            .map(|(p, r)| (OutputPath::new(p.clone()), r.print))
-            .collect()
-    }
-
     /// Throws a batch away: the build folder stays as it was.
-    pub fn abort(&mut self, batch: Batch) -> Vec<Diagnostic> {
+    pub(crate) fn abort(&mut self, batch: Batch) -> Vec<Diagnostic> {
         batch.finish()
     }
 
     /// After a failed build: a first build leaves no folder behind (the
     /// lock file goes when the sink does).
-    pub fn tidy_failed(&mut self) {
+    pub(crate) fn tidy_failed(&mut self) {
         if !(self.made_dir && self.entries.is_empty()) {
             return;
         }
@@ -215,7 +205,7 @@ impl DiskSink {
     /// Writes a change set: its files, staged and committed together, and
     /// its removals. A change set covering the whole site also removes
     /// every file of the last build it lacks.
-    pub fn apply(
+    pub(crate) fn apply(
         &mut self,
         changes: &ChangeSet,
         coverage: Coverage,
@@ -233,7 +223,7 @@ impl DiskSink {
 
     /// Puts a batch in place: records it, renames every staged file, removes
     /// what `removals` says (where that is safe) and records the result.
-    pub fn commit(
+    pub(crate) fn commit(
         &mut self,
         batch: Batch,
         removals: Removals,
@@ -306,7 +296,6 @@ impl DiskSink {
             return Err(errors);
         }
         Ok(WriteSummary {
-            files: state.current.len(),
             written: state.staged.len(),
             unchanged,
             removed,
@@ -473,7 +462,7 @@ fn sweep_staging(dir: &Path) {
 }
 
 /// Writes a file by way of a temporary sibling and a rename.
-pub fn write_atomic(dest: &Path, data: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(dest: &Path, data: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent)?;
     }

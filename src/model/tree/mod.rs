@@ -3,58 +3,58 @@
 //! answer path into step pages ([`unfold`]) and the diagram of the whole flow
 //! ([`map`]).
 
-pub mod unfold;
+pub(crate) mod unfold;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 /// Index into [`Tree::nodes`].
-pub type NodeIdx = usize;
+pub(crate) type NodeIdx = usize;
 
 /// A reference to a node by id, where it was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ref {
-    pub id: String,
-    pub span: Range<usize>,
+pub(crate) struct Ref {
+    pub(crate) id: String,
+    pub(crate) span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Opt {
-    pub id: String,
-    pub id_span: Range<usize>,
-    pub label: String,
-    pub label_span: Range<usize>,
-    pub hint: Option<String>,
-    pub next: Option<Ref>,
-    pub span: Range<usize>,
+pub(crate) struct Opt {
+    pub(crate) id: String,
+    pub(crate) id_span: Range<usize>,
+    pub(crate) label: String,
+    pub(crate) label_span: Range<usize>,
+    pub(crate) hint: Option<String>,
+    pub(crate) next: Option<Ref>,
+    pub(crate) span: Range<usize>,
 }
 
 /// One condition of a rule: `question: option` or `question: [a, b]`.
 #[derive(Debug, Clone)]
-pub struct Cond {
-    pub question: Ref,
-    pub options: Vec<Ref>,
+pub(crate) struct Cond {
+    pub(crate) question: Ref,
+    pub(crate) options: Vec<Ref>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Rule {
+pub(crate) struct Rule {
     /// Empty for the default rule (no `if`).
-    pub conds: Vec<Cond>,
-    pub has_if: bool,
-    pub go: Option<Ref>,
-    pub span: Range<usize>,
+    pub(crate) conds: Vec<Cond>,
+    pub(crate) has_if: bool,
+    pub(crate) go: Option<Ref>,
+    pub(crate) span: Range<usize>,
 }
 
 /// A guide an outcome links to: a relative path with an optional anchor.
 #[derive(Debug, Clone)]
-pub struct GuideLink {
-    pub path: String,
-    pub label: Option<String>,
-    pub span: Range<usize>,
+pub(crate) struct GuideLink {
+    pub(crate) path: String,
+    pub(crate) label: Option<String>,
+    pub(crate) span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
-pub enum Kind {
+pub(crate) enum Kind {
     Question {
         options: Vec<Opt>,
         rules: Vec<Rule>,
@@ -69,24 +69,24 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Node {
-    pub id: String,
-    pub id_span: Range<usize>,
-    pub kind: Kind,
+pub(crate) struct Node {
+    pub(crate) id: String,
+    pub(crate) id_span: Range<usize>,
+    pub(crate) kind: Kind,
     /// The question's text (its page's h1).
-    pub text: Option<String>,
-    pub title: Option<String>,
+    pub(crate) text: Option<String>,
+    pub(crate) title: Option<String>,
     /// Markdown.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// Markdown.
-    pub body: Option<String>,
+    pub(crate) body: Option<String>,
     /// Keys written on an outcome or info node that do not belong there.
-    pub misplaced: Vec<(String, Range<usize>)>,
+    pub(crate) misplaced: Vec<(String, Range<usize>)>,
 }
 
 impl Node {
     /// The heading readers see for this node.
-    pub fn heading(&self) -> &str {
+    pub(crate) fn heading(&self) -> &str {
         match self.kind {
             Kind::Question { .. } => self
                 .text
@@ -101,7 +101,7 @@ impl Node {
         }
     }
 
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self.kind {
             Kind::Question { .. } => "question",
             Kind::Info { .. } => "info",
@@ -109,40 +109,40 @@ impl Node {
         }
     }
 
-    pub fn is_question(&self) -> bool {
+    pub(crate) fn is_question(&self) -> bool {
         matches!(self.kind, Kind::Question { .. })
     }
 
-    pub fn is_outcome(&self) -> bool {
+    pub(crate) fn is_outcome(&self) -> bool {
         matches!(self.kind, Kind::Outcome { .. })
     }
 }
 
 /// A `tests:` entry: answers in order, and the outcome they must reach.
 #[derive(Debug, Clone)]
-pub struct TreeTest {
-    pub answers: Vec<Ref>,
-    pub expect: Option<Ref>,
-    pub span: Range<usize>,
+pub(crate) struct TreeTest {
+    pub(crate) answers: Vec<Ref>,
+    pub(crate) expect: Option<Ref>,
+    pub(crate) span: Range<usize>,
 }
 
 /// A parsed decision tree.
 #[derive(Debug, Clone)]
-pub struct Tree {
-    pub title: String,
-    pub description: Option<String>,
+pub(crate) struct Tree {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
     /// The first node unless `start` names another.
-    pub start: Option<Ref>,
-    pub nodes: Vec<Node>,
-    pub tests: Vec<TreeTest>,
-    pub max_paths: usize,
+    pub(crate) start: Option<Ref>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) tests: Vec<TreeTest>,
+    pub(crate) max_paths: usize,
     /// Node id -> index, so following an edge costs the same in a tree of
     /// ten nodes or ten thousand.
     ids: HashMap<String, NodeIdx>,
 }
 
 impl Tree {
-    pub fn new(
+    pub(crate) fn new(
         title: String,
         description: Option<String>,
         start: Option<Ref>,
@@ -165,11 +165,11 @@ impl Tree {
         }
     }
 
-    pub fn index_of(&self, id: &str) -> Option<NodeIdx> {
+    pub(crate) fn index_of(&self, id: &str) -> Option<NodeIdx> {
         self.ids.get(id).copied()
     }
 
-    pub fn start_index(&self) -> Option<NodeIdx> {
+    pub(crate) fn start_index(&self) -> Option<NodeIdx> {
         match &self.start {
             Some(r) => self.index_of(&r.id),
             None => (!self.nodes.is_empty()).then_some(0),
@@ -178,7 +178,7 @@ impl Tree {
 
     /// Every node a node can lead to, ignoring conditions, with where the
     /// edge is written.
-    pub fn edges(&self, idx: NodeIdx) -> Vec<(NodeIdx, &Ref)> {
+    pub(crate) fn edges(&self, idx: NodeIdx) -> Vec<(NodeIdx, &Ref)> {
         let refs: Vec<&Ref> = match &self.nodes[idx].kind {
             Kind::Question { options, rules } => options
                 .iter()
@@ -195,7 +195,7 @@ impl Tree {
 }
 
 /// The rule for node and option ids.
-pub fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     let b = id.as_bytes();
     !b.is_empty()
         && b.len() <= 64

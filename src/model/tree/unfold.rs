@@ -6,33 +6,33 @@ use super::{Kind, NodeIdx, Rule, Tree};
 
 /// An answer given on the way to a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Answer {
-    pub question: NodeIdx,
+pub(crate) struct Answer {
+    pub(crate) question: NodeIdx,
     /// Index into the question's options.
-    pub option: usize,
+    pub(crate) option: usize,
     /// The step where the question was asked (its Change link).
-    pub step: usize,
+    pub(crate) step: usize,
 }
 
 /// One page of the flow.
 #[derive(Debug, Clone)]
-pub struct Step {
-    pub node: NodeIdx,
+pub(crate) struct Step {
+    pub(crate) node: NodeIdx,
     /// URL segments after the tree's URL: option ids, and info node ids.
-    pub segments: Vec<String>,
-    pub parent: Option<usize>,
-    pub answers: Vec<Answer>,
+    pub(crate) segments: Vec<String>,
+    pub(crate) parent: Option<usize>,
+    pub(crate) answers: Vec<Answer>,
     /// Steps this one leads to: one per option, or the Continue target.
-    pub children: Vec<usize>,
+    pub(crate) children: Vec<usize>,
     /// The most questions any path through this step asks in all.
-    pub max_questions: usize,
+    pub(crate) max_questions: usize,
     /// The fewest, so "Question 2 of 3" says "up to" only when paths differ.
-    pub min_questions: usize,
+    pub(crate) min_questions: usize,
 }
 
 impl Step {
     /// This step's URL path relative to the tree's URL (`""` for the first).
-    pub fn rel_url(&self) -> String {
+    pub(crate) fn rel_url(&self) -> String {
         let mut s = String::new();
         for seg in &self.segments {
             s.push_str(seg);
@@ -43,7 +43,11 @@ impl Step {
 }
 
 /// The first rule whose conditions hold for `answers`.
-pub fn pick_rule<'r>(tree: &Tree, rules: &'r [Rule], answers: &[Answer]) -> Option<&'r Rule> {
+pub(crate) fn pick_rule<'r>(
+    tree: &Tree,
+    rules: &'r [Rule],
+    answers: &[Answer],
+) -> Option<&'r Rule> {
     rules.iter().find(|rule| {
         rule.conds.iter().all(|cond| {
             answers.iter().any(|a| {
@@ -60,7 +64,7 @@ pub fn pick_rule<'r>(tree: &Tree, rules: &'r [Rule], answers: &[Answer]) -> Opti
 }
 
 /// Where answering `option` at question `node` leads, given earlier answers.
-pub fn next_after(
+pub(crate) fn next_after(
     tree: &Tree,
     node: NodeIdx,
     option: usize,
@@ -77,16 +81,16 @@ pub fn next_after(
 }
 
 /// The most steps one path may take, start and outcome included.
-pub const MAX_PATH_STEPS: usize = 50;
+pub(crate) const MAX_PATH_STEPS: usize = 50;
 /// The most bytes a step's URL may add to the tree's own: far beyond any
 /// real flow, well within what file systems allow for a path.
-pub const MAX_URL_BYTES: usize = 1_000;
+pub(crate) const MAX_URL_BYTES: usize = 1_000;
 /// The most pages one tree may unfold into.
-pub const MAX_STEPS: usize = 50_000;
+pub(crate) const MAX_STEPS: usize = 50_000;
 
 /// Why a tree could not be unfolded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UnfoldError {
+pub(crate) enum UnfoldError {
     /// More complete paths than the tree's `max-paths`.
     TooManyPaths { limit: usize },
     /// A path longer than [`MAX_PATH_STEPS`] steps or [`MAX_URL_BYTES`]
@@ -99,7 +103,7 @@ pub enum UnfoldError {
 /// Unfolds every path from the start node. The tree must be free of cycles
 /// (validation checks that first); a step whose next node cannot be found
 /// simply ends.
-pub fn unfold(tree: &Tree) -> Result<Vec<Step>, UnfoldError> {
+pub(crate) fn unfold(tree: &Tree) -> Result<Vec<Step>, UnfoldError> {
     let Some(start) = tree.start_index() else {
         return Ok(Vec::new());
     };
@@ -191,4 +195,47 @@ pub fn unfold(tree: &Tree) -> Result<Vec<Step>, UnfoldError> {
         steps[i].min_questions = own.max(fewest);
     }
     Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::diagnostics::SourceFile;
+
+    #[test]
+    fn unfolding_follows_conditions_and_builds_urls() {
+        let yaml = "title: T\nnodes:\n  kind:\n    type: question\n    text: Kind?\n    options:\n      - { id: honest, label: Honest, next: rel }\n      - { id: broke, label: Broke rules, next: rel }\n  rel:\n    type: question\n    text: Relationships?\n    options:\n      - { id: strong, label: Strong }\n      - { id: shaky, label: Shaky }\n    next:\n      - if: { kind: honest, rel: strong }\n        go: sorry\n      - go: rebuild\n  sorry: { type: info, title: Say sorry, next: plan }\n  plan: { type: outcome, title: Plan, body: x }\n  rebuild: { type: outcome, title: Rebuild, body: y }\n";
+        let file = SourceFile::new("t.yaml", yaml);
+        let (tree, errs) = crate::stages::load::tree::parse(&file);
+        assert!(errs.is_empty(), "{errs:?}");
+        let tree = tree.unwrap();
+        let steps = unfold(&tree).unwrap();
+        let urls: Vec<(String, &str)> = steps
+            .iter()
+            .map(|s| (s.rel_url(), tree.nodes[s.node].id.as_str()))
+            .collect();
+        assert!(urls.contains(&(String::new(), "kind")));
+        assert!(urls.contains(&("honest/".into(), "rel")));
+        assert!(urls.contains(&("honest/strong/".into(), "sorry")));
+        assert!(
+            urls.contains(&("honest/strong/sorry/".into(), "plan")),
+            "passing an info node adds its id: {urls:?}"
+        );
+        assert!(urls.contains(&("honest/shaky/".into(), "rebuild")));
+        assert!(
+            urls.contains(&("broke/strong/".into(), "rebuild")),
+            "the condition needs kind: honest"
+        );
+        assert_eq!(steps.len(), 8);
+        // Question numbering: two questions on every path.
+        assert!(steps.iter().all(|s| s.max_questions == 2));
+        // Change links point at the step where each question was asked.
+        let plan = steps
+            .iter()
+            .find(|s| s.rel_url() == "honest/strong/sorry/")
+            .unwrap();
+        assert_eq!(plan.answers.len(), 2);
+        assert_eq!(steps[plan.answers[0].step].rel_url(), "");
+        assert_eq!(steps[plan.answers[1].step].rel_url(), "honest/");
+    }
 }

@@ -1,3 +1,3 @@
 //! Checks that need the whole model: decision trees' flows and tests.
 
-pub mod tree;
+pub(crate) mod tree;

@@ -57,7 +57,7 @@ const LONG_LABEL: usize = 120;
 
 /// Checks that need only the tree itself. Returns errors and warnings; when
 /// it returns no error the tree can be unfolded safely.
-pub fn check_structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
+pub(crate) fn check_structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
     with_code(structure(tree, file), Code::TreeFlow)
 }
 
@@ -307,7 +307,7 @@ fn check_cycles(tree: &Tree, file: &SourceFile, out: &mut Vec<Diagnostic>) {
 
 /// Unfolds the tree and checks what only whole paths show: conditions that
 /// can never be answered, outcomes no path reaches, too many paths, `tests`.
-pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Diagnostic>) {
+pub(crate) fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Diagnostic>) {
     let (steps, found) = paths(tree, file);
     (steps, with_code(found, Code::TreeFlow))
 }

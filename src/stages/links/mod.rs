@@ -4,7 +4,7 @@
 //! link is resolved once: pages as their markdown renders, trees when they
 //! are checked ([`trees`]); render only reads the results.
 
-pub mod trees;
+pub(crate) mod trees;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -18,15 +18,15 @@ use crate::stages::markdown::{self, Highlighter, LinkResolver, Rendered};
 
 /// An anchor to look for once every page's headings are known.
 #[derive(Debug, Clone)]
-pub struct AnchorCheck {
-    pub target: PageId,
-    pub anchor: String,
-    pub file: SourceFile,
-    pub span: Range<usize>,
+pub(crate) struct AnchorCheck {
+    pub(crate) target: PageId,
+    pub(crate) anchor: String,
+    pub(crate) file: SourceFile,
+    pub(crate) span: Range<usize>,
 }
 
 /// Resolves the links of one markdown text inside the site.
-pub struct PageLinks<'a> {
+pub(crate) struct PageLinks<'a> {
     site: &'a Site,
     /// The source file the links are written in (relative links start here).
     from_src: &'a SourcePath,
@@ -37,15 +37,15 @@ pub struct PageLinks<'a> {
     file: &'a SourceFile,
     /// Where the markdown text starts inside `file`.
     offset: usize,
-    pub errors: RefCell<Vec<Diagnostic>>,
-    pub anchors: RefCell<Vec<AnchorCheck>>,
+    pub(crate) errors: RefCell<Vec<Diagnostic>>,
+    pub(crate) anchors: RefCell<Vec<AnchorCheck>>,
     /// Every link resolved, by destination as written (kept for trees,
     /// whose texts are rendered again on every step page).
-    pub resolved: RefCell<TreeLinks>,
+    pub(crate) resolved: RefCell<TreeLinks>,
 }
 
 impl<'a> PageLinks<'a> {
-    pub fn new(
+    pub(crate) fn new(
         site: &'a Site,
         from_src: &'a SourcePath,
         from_url: &'a SitePath,
@@ -187,7 +187,11 @@ impl<'a> PageLinks<'a> {
 
     /// Resolves a link inside the site (`move-on.md#let-it-go`, `/recover/`)
     /// to its target URL and anchor, reporting it when it leads nowhere.
-    pub fn target(&self, dest: &str, span: Range<usize>) -> Option<(SitePath, Target, String)> {
+    pub(crate) fn target(
+        &self,
+        dest: &str,
+        span: Range<usize>,
+    ) -> Option<(SitePath, Target, String)> {
         let (path, anchor) = dest.split_once('#').unwrap_or((dest, ""));
         if path.starts_with('/') {
             let (url, target) = self.resolve_site_url(path, anchor, &span)?;
@@ -281,14 +285,14 @@ impl LinkResolver for PageLinks<'_> {
 /// problems and the anchors it links to (checked once every page is
 /// rendered).
 #[derive(Debug, Clone, Default)]
-pub struct PageMarkdown {
-    pub rendered: Rendered,
-    pub errors: Vec<Diagnostic>,
-    pub anchors: Vec<AnchorCheck>,
+pub(crate) struct PageMarkdown {
+    pub(crate) rendered: Rendered,
+    pub(crate) errors: Vec<Diagnostic>,
+    pub(crate) anchors: Vec<AnchorCheck>,
 }
 
 /// Renders one page's markdown, resolving and checking its links.
-pub fn render_page(site: &Site, id: PageId, highlighter: &Highlighter) -> PageMarkdown {
+pub(crate) fn render_page(site: &Site, id: PageId, highlighter: &Highlighter) -> PageMarkdown {
     let page = &site.pages[id];
     let links = PageLinks::new(
         site,
@@ -312,7 +316,7 @@ pub fn render_page(site: &Site, id: PageId, highlighter: &Highlighter) -> PageMa
 }
 
 /// Text nested past [`markdown::MAX_NESTING`].
-pub fn too_deep() -> Diagnostic {
+pub(crate) fn too_deep() -> Diagnostic {
     Diagnostic::error_in(
         Code::Markdown,
         format!(
@@ -324,7 +328,7 @@ pub fn too_deep() -> Diagnostic {
 }
 
 /// Checks every recorded anchor against the rendered pages.
-pub fn check_anchors(
+pub(crate) fn check_anchors(
     site: &Site,
     pages: &PerPage<PageMarkdown>,
     checks: &[AnchorCheck],

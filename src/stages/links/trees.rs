@@ -15,17 +15,17 @@ use crate::model::tree::Kind;
 use crate::stages::markdown::{self, Highlighter, LinkResolver};
 
 /// What checking one tree's links found.
-pub struct Checked {
-    pub links: TreeLinks,
-    pub problems: Vec<Diagnostic>,
+pub(crate) struct Checked {
+    pub(crate) links: TreeLinks,
+    pub(crate) problems: Vec<Diagnostic>,
     /// Anchors to look for once every page is rendered.
-    pub anchors: Vec<AnchorCheck>,
+    pub(crate) anchors: Vec<AnchorCheck>,
 }
 
 /// Resolves every link of every tree: outcome guide links and links in
 /// hints, bodies and steps. A problem inside a YAML text is reported at
 /// the node it belongs to.
-pub fn check(site: &Site) -> Vec<Checked> {
+pub(crate) fn check(site: &Site) -> Vec<Checked> {
     site.trees
         .par_iter()
         .map(|tree| {
@@ -103,15 +103,15 @@ pub fn check(site: &Site) -> Vec<Checked> {
 /// Rewrites a tree text's links from their stored resolutions, relative
 /// to the step page at `from`. Links that did not resolve were errors, so
 /// a built site has none; they are left as written.
-pub struct Stored<'a> {
-    pub site: &'a Site,
-    pub links: &'a TreeLinks,
-    pub from: &'a SitePath,
+pub(crate) struct Stored<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) links: &'a TreeLinks,
+    pub(crate) from: &'a SitePath,
 }
 
 impl Stored<'_> {
     /// The URL, relative to this page, of a link resolved at check time.
-    pub fn href(&self, dest: &str) -> Option<String> {
+    pub(crate) fn href(&self, dest: &str) -> Option<String> {
         let link = self.links.by_dest.get(dest)?;
         Some(percent_encode_path(&self.from.relative_to(&link.url)) + &link.suffix)
     }

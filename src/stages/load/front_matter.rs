@@ -13,7 +13,7 @@ use crate::base::yaml;
 use crate::model::site::Date;
 
 /// Front-matter fields, in the order the docs list them.
-pub const FRONT_MATTER_FIELDS: &[&str] = &[
+pub(crate) const FRONT_MATTER_FIELDS: &[&str] = &[
     "title",
     "description",
     "weight",

@@ -7,10 +7,10 @@
 
 mod builder;
 mod front_matter;
-pub mod tree;
+pub(crate) mod tree;
 
 use builder::{guide_url, page_from, Builder};
-pub use front_matter::{parse_for_fuzzing, FRONT_MATTER_FIELDS};
+pub use front_matter::parse_for_fuzzing;
 use front_matter::{parse_markdown_source, Parsed};
 
 use std::collections::{BTreeMap, HashMap};
@@ -39,7 +39,7 @@ pub(super) struct Found {
 
 /// Loads the content directory into a site model. Returns the model (as
 /// complete as the input allows) and every problem found.
-pub fn load(config: Config) -> (Site, Vec<Diagnostic>) {
+pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let found = walk(&config, &mut diagnostics);
     diagnostics = with_code(diagnostics, Code::Input);
@@ -186,7 +186,7 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
 /// live preview. Returns the new page and its front-matter problems, or
 /// `None` when the change moves the page (a new slug), so the whole site must
 /// be loaded again.
-pub fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)> {
+pub(crate) fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)> {
     let old = &site.pages[id];
     if old.implicit {
         return None;

@@ -25,10 +25,10 @@ const GUIDE_KEYS: &[&str] = &["path", "label"];
 const TYPES: &[&str] = &["question", "info", "outcome"];
 /// How deep a tree's YAML may nest; real trees need five or six levels.
 const MAX_DEPTH: usize = 32;
-pub const DEFAULT_MAX_PATHS: usize = 500;
+pub(crate) const DEFAULT_MAX_PATHS: usize = 500;
 /// The most `max-paths` may allow: every path is several pages, and a
 /// tree's pages must fit in a build.
-pub const MAX_PATHS_CEILING: usize = 10_000;
+pub(crate) const MAX_PATHS_CEILING: usize = 10_000;
 
 struct Reader<'f> {
     file: &'f SourceFile,
@@ -146,7 +146,7 @@ impl Reader<'_> {
 
 /// Reads a tree file. Returns the tree (as complete as the input allows) and
 /// every problem found; `None` when the file is not a tree at all.
-pub fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
+pub(crate) fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
     let root = match yaml::parse_marked(&file.text, MAX_DEPTH) {
         Ok(r) => r,
         Err(e) => {

@@ -10,7 +10,7 @@ use crate::stages::markdown::inline_html;
 use crate::model::tree::Kind;
 
 /// The card's HTML, with links relative to the page at `from`.
-pub fn card(tree: &crate::model::site::Tree, from: &SitePath) -> String {
+pub(crate) fn card(tree: &crate::model::site::Tree, from: &SitePath) -> String {
     let href = |url: &SitePath| html_escape(&percent_encode_path(&from.relative_to(url)));
     let mut s = String::from(
         "<aside class=\"tree-card\">\n<p class=\"tree-card-kicker\">Decision tree</p>\n",

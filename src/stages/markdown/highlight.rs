@@ -17,10 +17,10 @@ static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
 
 /// Build-time syntax highlighting into CSS classes.
 #[derive(Default, Clone, Copy)]
-pub struct Highlighter;
+pub(crate) struct Highlighter;
 
 impl Highlighter {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Highlighter
     }
 
@@ -29,7 +29,7 @@ impl Highlighter {
     }
 
     /// `<pre><code>` with highlighted spans; unknown languages come out plain.
-    pub fn highlight(&self, code: &str, lang: &str) -> String {
+    pub(crate) fn highlight(&self, code: &str, lang: &str) -> String {
         let mut out = String::with_capacity(code.len() * 2);
         let lang_attr = html_escape(lang);
         if lang.is_empty() {
@@ -71,7 +71,7 @@ impl Highlighter {
 
     /// The highlighting stylesheet: a light theme, and a dark one for readers
     /// whose system prefers it (or who picked it on the page).
-    pub fn stylesheet() -> String {
+    pub(crate) fn stylesheet() -> String {
         let themes = syntect::highlighting::ThemeSet::load_defaults();
         let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], CLASS_STYLE)
             .unwrap_or_default();

@@ -2,10 +2,10 @@
 //! ids and a table of contents, callouts, build-time highlighting, and links
 //! handed to a [`LinkResolver`] so they can be rewritten and checked.
 
-pub mod embed;
-pub mod highlight;
+pub(crate) mod embed;
+pub(crate) mod highlight;
 
-pub use highlight::Highlighter;
+pub(crate) use highlight::Highlighter;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -17,7 +17,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 /// Rewrites a link destination written by the author, or leaves it alone.
-pub trait LinkResolver {
+pub(crate) trait LinkResolver {
     /// `dest` is the link as written; `span` its byte range in the markdown.
     /// Returns the URL to write instead, or `None` to keep `dest`.
     fn resolve(&self, dest: &str, span: Range<usize>) -> Option<String>;
@@ -31,28 +31,28 @@ pub trait LinkResolver {
 
 /// One entry of a page's table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
+pub(crate) struct TocEntry {
+    pub(crate) level: u8,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) children: Vec<TocEntry>,
 }
 
 /// A rendered markdown body.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
-    pub html: String,
-    pub toc: Vec<TocEntry>,
+pub(crate) struct Rendered {
+    pub(crate) html: String,
+    pub(crate) toc: Vec<TocEntry>,
     /// Every id a link may point at: headings, footnotes, ids in raw HTML.
-    pub anchors: HashSet<String>,
+    pub(crate) anchors: HashSet<String>,
     /// Words of prose (code excluded), for reading time.
-    pub words: usize,
+    pub(crate) words: usize,
     /// Where the text nests deeper than [`MAX_NESTING`], if it does.
-    pub too_deep: Option<Range<usize>>,
+    pub(crate) too_deep: Option<Range<usize>>,
 }
 
 /// How deep blocks, inlines and raw HTML elements may nest in one page.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// Counts how deep the current event sits: markdown's own blocks and
 /// inlines, plus elements opened in raw HTML.
@@ -113,7 +113,7 @@ fn html_tags(html: &str) -> (usize, usize) {
 
 /// GitHub's heading anchors: lowercase, letters, digits, `-` and `_` kept,
 /// each space a hyphen, everything else dropped.
-pub fn heading_slug(text: &str) -> String {
+pub(crate) fn heading_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
         if c.is_alphanumeric() || c == '-' || c == '_' {
@@ -159,7 +159,7 @@ struct HeadingBuf<'a> {
 }
 
 /// Renders `text` to HTML. Links and images go through `links`.
-pub fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -> Rendered {
+pub(crate) fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -> Rendered {
     let mut out: Vec<Event> = Vec::new();
     let mut rendered = Rendered::default();
     let mut used_ids: HashSet<String> = HashSet::new();
@@ -512,7 +512,7 @@ mod tests {
 /// markdown: emphasis and code work, raw HTML is shown as text, never
 /// injected. With `links`, links are rewritten (a step may link a guide);
 /// without, they are dropped, as a label is already a link.
-pub fn inline_html(text: &str, links: Option<&dyn LinkResolver>) -> String {
+pub(crate) fn inline_html(text: &str, links: Option<&dyn LinkResolver>) -> String {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION;
     let events = Parser::new_ext(text, options).filter_map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),

@@ -10,254 +10,254 @@ use tera::Value;
 
 /// What every template gets.
 #[derive(Serialize)]
-pub struct Base {
+pub(crate) struct Base {
     /// `title`, `description`, `authors`, `language`, `base_url`, `extra`.
-    pub config: Value,
+    pub(crate) config: Value,
     /// `sections`, `trees`, `tags` of the whole site.
-    pub site: Value,
+    pub(crate) site: Value,
     /// The relative path from this page to the site root (`""`, `"../"`);
     /// on `404.html`, the absolute prefix.
-    pub root: String,
+    pub(crate) root: String,
     /// The URL of the theme's asset folder.
-    pub assets: String,
+    pub(crate) assets: String,
     /// `home`, `section`, `guide`, `tags`, `tag`, `tree-step`, `tree-map`,
     /// `search` or `404`.
-    pub kind: &'static str,
-    pub title: String,
-    pub description: Option<String>,
+    pub(crate) kind: &'static str,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
     /// The absolute URL, when a base-url is set.
-    pub canonical: Option<String>,
+    pub(crate) canonical: Option<String>,
     /// This page's URL, relative to the root.
-    pub current_url: String,
+    pub(crate) current_url: String,
     /// The sections above this page, home first: page summaries.
-    pub breadcrumbs: Vec<Value>,
+    pub(crate) breadcrumbs: Vec<Value>,
     /// The search page's URL, relative to this page; none when search is off.
-    pub search_url: Option<String>,
-    pub mendbook_version: &'static str,
+    pub(crate) search_url: Option<String>,
+    pub(crate) mendbook_version: &'static str,
 }
 
 /// `config`: the site's configuration.
 #[derive(Serialize)]
-pub struct ConfigView<'a> {
-    pub title: &'a str,
-    pub description: Option<&'a str>,
-    pub authors: &'a [String],
-    pub language: &'a str,
-    pub base_url: Option<String>,
-    pub extra: &'a serde_json::Value,
+pub(crate) struct ConfigView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: Option<&'a str>,
+    pub(crate) authors: &'a [String],
+    pub(crate) language: &'a str,
+    pub(crate) base_url: Option<String>,
+    pub(crate) extra: &'a serde_json::Value,
 }
 
 /// `site`: lists every page may show.
 #[derive(Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     /// Top-level sections: page summaries.
-    pub sections: Vec<Value>,
+    pub(crate) sections: Vec<Value>,
     /// Every decision tree: tree summaries.
-    pub trees: Vec<Value>,
+    pub(crate) trees: Vec<Value>,
     /// Every tag: tag summaries.
-    pub tags: Vec<Value>,
+    pub(crate) tags: Vec<Value>,
 }
 
 /// A page in listings, `prev`/`next` and breadcrumbs.
 #[derive(Serialize, Clone)]
-pub struct PageSummary {
-    pub title: String,
-    pub description: Option<String>,
+pub(crate) struct PageSummary {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
     /// Relative to the root.
-    pub url: String,
+    pub(crate) url: String,
     /// `home`, `section` or `guide`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// `1 March 2026`.
-    pub date: Option<String>,
+    pub(crate) date: Option<String>,
     /// `2026-03-01`.
-    pub date_iso: Option<String>,
-    pub updated: Option<String>,
-    pub updated_iso: Option<String>,
-    pub authors: Vec<String>,
-    pub tags: Vec<TagRef>,
+    pub(crate) date_iso: Option<String>,
+    pub(crate) updated: Option<String>,
+    pub(crate) updated_iso: Option<String>,
+    pub(crate) authors: Vec<String>,
+    pub(crate) tags: Vec<TagRef>,
     /// Minutes.
-    pub reading_time: usize,
-    pub draft: bool,
-    pub weight: Option<i64>,
+    pub(crate) reading_time: usize,
+    pub(crate) draft: bool,
+    pub(crate) weight: Option<i64>,
 }
 
 /// A tag as a page lists it.
 #[derive(Serialize, Clone)]
-pub struct TagRef {
-    pub name: String,
-    pub url: String,
+pub(crate) struct TagRef {
+    pub(crate) name: String,
+    pub(crate) url: String,
 }
 
 /// A decision tree in listings.
 #[derive(Serialize)]
-pub struct TreeSummary<'a> {
-    pub title: &'a str,
-    pub description: Option<&'a str>,
-    pub url: &'a str,
+pub(crate) struct TreeSummary<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: Option<&'a str>,
+    pub(crate) url: &'a str,
     /// Always `tree`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
 }
 
 /// A tag in `site.tags` and on the tags page.
 #[derive(Serialize)]
-pub struct TagSummary<'a> {
-    pub name: &'a str,
-    pub url: &'a str,
+pub(crate) struct TagSummary<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) url: &'a str,
     /// How many guides have it.
-    pub count: usize,
+    pub(crate) count: usize,
 }
 
 /// `page` on `page.html`: a guide.
 #[derive(Serialize)]
-pub struct GuideView<'a> {
+pub(crate) struct GuideView<'a> {
     #[serde(flatten)]
-    pub summary: &'a PageSummary,
+    pub(crate) summary: &'a PageSummary,
     /// HTML.
-    pub content: Value,
-    pub words: usize,
+    pub(crate) content: Value,
+    pub(crate) words: usize,
     /// Entries with `id`, `title`, `level`, `children`.
-    pub toc: Value,
-    pub extra: &'a serde_json::Value,
+    pub(crate) toc: Value,
+    pub(crate) extra: &'a serde_json::Value,
     /// Its section's summary.
-    pub section: Value,
-    pub prev: Value,
-    pub next: Value,
+    pub(crate) section: Value,
+    pub(crate) prev: Value,
+    pub(crate) next: Value,
     /// Summaries of the decision trees whose outcomes link to it.
-    pub trees: Vec<Value>,
+    pub(crate) trees: Vec<Value>,
 }
 
 /// `section` on `index.html` and `section.html`.
 #[derive(Serialize)]
-pub struct SectionView<'a> {
+pub(crate) struct SectionView<'a> {
     #[serde(flatten)]
-    pub summary: &'a PageSummary,
+    pub(crate) summary: &'a PageSummary,
     /// HTML.
-    pub content: Value,
-    pub words: usize,
-    pub toc: Value,
-    pub extra: &'a serde_json::Value,
+    pub(crate) content: Value,
+    pub(crate) words: usize,
+    pub(crate) toc: Value,
+    pub(crate) extra: &'a serde_json::Value,
     /// Page summaries, in order.
-    pub guides: Vec<Value>,
+    pub(crate) guides: Vec<Value>,
     /// Tree summaries.
-    pub trees: Vec<Value>,
+    pub(crate) trees: Vec<Value>,
     /// Section summaries, each with its `guides` and `trees`.
-    pub subsections: Vec<Value>,
+    pub(crate) subsections: Vec<Value>,
 }
 
 /// A sub-section as its parent lists it.
 #[derive(Serialize)]
-pub struct SubsectionView<'a> {
+pub(crate) struct SubsectionView<'a> {
     #[serde(flatten)]
-    pub summary: &'a PageSummary,
-    pub guides: Vec<Value>,
-    pub trees: Vec<Value>,
+    pub(crate) summary: &'a PageSummary,
+    pub(crate) guides: Vec<Value>,
+    pub(crate) trees: Vec<Value>,
 }
 
 /// `tag` on `tag.html`.
 #[derive(Serialize)]
-pub struct TagView<'a> {
-    pub name: &'a str,
-    pub url: &'a str,
+pub(crate) struct TagView<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) url: &'a str,
     /// Page summaries, newest first.
-    pub guides: Vec<Value>,
+    pub(crate) guides: Vec<Value>,
 }
 
 /// `tree` on `tree-step.html` and `tree-map.html`.
 #[derive(Serialize)]
-pub struct TreeView<'a> {
-    pub title: &'a str,
-    pub description: Option<&'a str>,
-    pub url: &'a str,
-    pub map_url: String,
+pub(crate) struct TreeView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: Option<&'a str>,
+    pub(crate) url: &'a str,
+    pub(crate) map_url: String,
     /// How many step pages the tree has.
-    pub step_count: usize,
+    pub(crate) step_count: usize,
 }
 
 /// `step` on `tree-step.html`: one step of a tree.
 #[derive(Serialize)]
-pub struct StepView<'a> {
-    pub id: &'a str,
+pub(crate) struct StepView<'a> {
+    pub(crate) id: &'a str,
     /// `question`, `info` or `outcome`.
-    pub kind: &'static str,
-    pub heading: &'a str,
+    pub(crate) kind: &'static str,
+    pub(crate) heading: &'a str,
     /// HTML.
-    pub hint: Value,
+    pub(crate) hint: Value,
     /// HTML.
-    pub body: Value,
-    pub is_first: bool,
+    pub(crate) body: Value,
+    pub(crate) is_first: bool,
     /// This question's number on the path.
-    pub number: usize,
+    pub(crate) number: usize,
     /// The fewest and most questions on the paths through this step.
-    pub min: usize,
-    pub max: usize,
-    pub url: &'a str,
+    pub(crate) min: usize,
+    pub(crate) max: usize,
+    pub(crate) url: &'a str,
     /// Relative to this page.
-    pub start_url: String,
-    pub map_url: String,
-    pub back_url: Option<String>,
+    pub(crate) start_url: String,
+    pub(crate) map_url: String,
+    pub(crate) back_url: Option<String>,
     /// The answers given on the way here.
-    pub answers: Vec<AnswerView>,
+    pub(crate) answers: Vec<AnswerView>,
     /// For a question.
-    pub options: Option<Vec<OptionView<'a>>>,
+    pub(crate) options: Option<Vec<OptionView<'a>>>,
     /// For an info page.
-    pub continue_url: Option<String>,
+    pub(crate) continue_url: Option<String>,
     /// For an outcome: the checklist, as HTML.
-    pub steps: Option<Vec<Value>>,
+    pub(crate) steps: Option<Vec<Value>>,
     /// For an outcome: the guides it links to.
-    pub guides: Option<Vec<GuideLinkView>>,
+    pub(crate) guides: Option<Vec<GuideLinkView>>,
 }
 
 /// An answer in the summary of a step.
 #[derive(Serialize)]
-pub struct AnswerView {
-    pub question: String,
+pub(crate) struct AnswerView {
+    pub(crate) question: String,
     /// HTML.
-    pub answer: Value,
-    pub change_url: String,
+    pub(crate) answer: Value,
+    pub(crate) change_url: String,
 }
 
 /// An option of a question.
 #[derive(Serialize)]
-pub struct OptionView<'a> {
-    pub id: &'a str,
+pub(crate) struct OptionView<'a> {
+    pub(crate) id: &'a str,
     /// HTML.
-    pub label: Value,
+    pub(crate) label: Value,
     /// HTML.
-    pub hint: Option<Value>,
-    pub url: String,
+    pub(crate) hint: Option<Value>,
+    pub(crate) url: String,
 }
 
 /// A guide an outcome links to.
 #[derive(Serialize)]
-pub struct GuideLinkView {
-    pub title: String,
-    pub description: Option<String>,
-    pub url: String,
+pub(crate) struct GuideLinkView {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) url: String,
 }
 
 /// `map` on `tree-map.html`.
 #[derive(Serialize)]
-pub struct MapView<'a> {
+pub(crate) struct MapView<'a> {
     /// The drawing (SVG, as HTML).
-    pub svg: Value,
-    pub nodes: Vec<MapNodeView<'a>>,
-    pub start_url: String,
+    pub(crate) svg: Value,
+    pub(crate) nodes: Vec<MapNodeView<'a>>,
+    pub(crate) start_url: String,
 }
 
 /// A node of the map's outline.
 #[derive(Serialize)]
-pub struct MapNodeView<'a> {
-    pub id: &'a str,
-    pub kind: &'static str,
-    pub heading: &'a str,
-    pub url: Option<String>,
-    pub edges: Vec<MapEdgeView<'a>>,
+pub(crate) struct MapNodeView<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) kind: &'static str,
+    pub(crate) heading: &'a str,
+    pub(crate) url: Option<String>,
+    pub(crate) edges: Vec<MapEdgeView<'a>>,
 }
 
 /// An edge of the map's outline.
 #[derive(Serialize)]
-pub struct MapEdgeView<'a> {
-    pub labels: &'a [String],
-    pub to_id: &'a str,
-    pub to_heading: &'a str,
+pub(crate) struct MapEdgeView<'a> {
+    pub(crate) labels: &'a [String],
+    pub(crate) to_id: &'a str,
+    pub(crate) to_heading: &'a str,
 }

@@ -17,16 +17,16 @@ const MAX_LINES: usize = 4;
 
 /// An edge of the drawing: from, to, and the option labels it stands for.
 #[derive(Debug, Clone)]
-pub struct Edge {
-    pub from: NodeIdx,
-    pub to: NodeIdx,
-    pub labels: Vec<String>,
+pub(crate) struct Edge {
+    pub(crate) from: NodeIdx,
+    pub(crate) to: NodeIdx,
+    pub(crate) labels: Vec<String>,
 }
 
 /// Every edge, with labels: option labels for per-option `next`, the
 /// options a rule's conditions name (or "otherwise") for rules, "Continue"
 /// for info pages.
-pub fn edges(tree: &Tree) -> Vec<Edge> {
+pub(crate) fn edges(tree: &Tree) -> Vec<Edge> {
     let mut map: BTreeMap<(NodeIdx, NodeIdx), Vec<String>> = BTreeMap::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         match &node.kind {
@@ -173,7 +173,7 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// Draws the tree. `href(node)` gives the link for a node (the first step
 /// page that reaches it), relative to the page the SVG sits on.
-pub fn svg(tree: &Tree, href: &dyn Fn(NodeIdx) -> Option<String>) -> String {
+pub(crate) fn svg(tree: &Tree, href: &dyn Fn(NodeIdx) -> Option<String>) -> String {
     let Some(start) = tree.start_index() else {
         return String::new();
     };

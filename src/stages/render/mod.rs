@@ -7,9 +7,9 @@
 //! site's own pages, [`trees`] the decision-tree pages, [`files`] everything
 //! else.
 
-pub mod context;
+pub(crate) mod context;
 mod files;
-pub mod map;
+pub(crate) mod map;
 mod pages;
 mod shared;
 mod trees;
@@ -27,11 +27,11 @@ use crate::stages::markdown::Highlighter;
 use crate::stages::theme::Theme;
 use shared::Shared;
 
-pub use shared::reading_time;
+pub(crate) use shared::reading_time;
 
 /// What to render, one unit of parallel work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Job {
+pub(crate) enum Job {
     Page(PageId),
     /// One step page of a tree: the tree, and the step's index in its
     /// unfolded steps.
@@ -46,7 +46,7 @@ pub enum Job {
 
 /// Renders pages of one site; holds what every page shares, so a live
 /// preview can re-render a few pages without redoing the rest.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     site: &'a Site,
     pages: &'a PerPage<PageMarkdown>,
     theme: &'a Theme,
@@ -58,7 +58,7 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, pages: &'a PerPage<PageMarkdown>, theme: &'a Theme) -> Self {
+    pub(crate) fn new(site: &'a Site, pages: &'a PerPage<PageMarkdown>, theme: &'a Theme) -> Self {
         let first_steps = site
             .trees
             .iter()
@@ -82,7 +82,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every page of the site.
-    pub fn jobs(&self) -> Vec<Job> {
+    pub(crate) fn jobs(&self) -> Vec<Job> {
         let site = self.site;
         let mut jobs: Vec<Job> = (0..site.pages.len())
             .map(|p| Job::Page(PageId(p)))
@@ -107,7 +107,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders every page and generated file, handing each to `emit`.
     /// Returns the template errors, each once.
-    pub fn render_all(&self, emit: &(dyn Fn(Artifact) + Sync)) -> Vec<Diagnostic> {
+    pub(crate) fn render_all(&self, emit: &(dyn Fn(Artifact) + Sync)) -> Vec<Diagnostic> {
         let errors = self.render_jobs(&self.jobs(), emit);
         for file in self.generated_files() {
             emit(file);
@@ -117,7 +117,11 @@ impl<'a> Renderer<'a> {
 
     /// Renders `jobs` in parallel, handing each page to `emit`. Returns the
     /// template errors, each once.
-    pub fn render_jobs(&self, jobs: &[Job], emit: &(dyn Fn(Artifact) + Sync)) -> Vec<Diagnostic> {
+    pub(crate) fn render_jobs(
+        &self,
+        jobs: &[Job],
+        emit: &(dyn Fn(Artifact) + Sync),
+    ) -> Vec<Diagnostic> {
         let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
         jobs.par_iter().for_each(|job| match self.render(*job) {
             Ok(file) => emit(file),
@@ -136,7 +140,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page.
-    pub fn render(&self, job: Job) -> Result<Artifact, Diagnostic> {
+    pub(crate) fn render(&self, job: Job) -> Result<Artifact, Diagnostic> {
         let (site, shared) = (self.site, &self.shared);
         let (template, url, ctx) = match job {
             Job::Page(id) => pages::page(site, self.pages, shared, id),
@@ -161,7 +165,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Static theme files, assets, redirects, sitemap and the like.
-    pub fn generated_files(&self) -> Vec<Artifact> {
+    pub(crate) fn generated_files(&self) -> Vec<Artifact> {
         files::generated_files(self.site, self.theme)
     }
 
@@ -169,7 +173,7 @@ impl<'a> Renderer<'a> {
     /// of each tree, and each outcome once (at the first path that reaches
     /// it). Other steps repeat their tree's questions and would crowd the
     /// results.
-    pub fn searched(&self, job: Job) -> bool {
+    pub(crate) fn searched(&self, job: Job) -> bool {
         let site = self.site;
         if !site.config.search {
             return false;
@@ -212,7 +216,7 @@ fn origin(site: &Site, job: Job) -> Option<Location> {
 
 /// The pages that show a guide's summary (its reading time, say), besides
 /// the guide itself: its section, the home page, its neighbours and tags.
-pub fn dependents(site: &Site, id: PageId) -> Vec<Job> {
+pub(crate) fn dependents(site: &Site, id: PageId) -> Vec<Job> {
     let mut jobs = Vec::new();
     let page = &site.pages[id];
     if let Some(parent) = page.parent {

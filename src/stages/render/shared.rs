@@ -13,7 +13,7 @@ use crate::model::tree::Kind;
 use crate::stages::links::PageMarkdown;
 
 /// Reading time in minutes: 200 words a minute, at least one.
-pub fn reading_time(words: usize) -> usize {
+pub(crate) fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
 }
 
@@ -25,12 +25,12 @@ pub(super) struct Shared {
     search: bool,
     /// Per page: its summary, typed (to build its own page) and converted
     /// (to list it on others).
-    pub typed: PerPage<PageSummary>,
-    pub summaries: PerPage<Value>,
-    pub tree_summaries: Vec<Value>,
-    pub tag_summaries: Vec<Value>,
+    pub(crate) typed: PerPage<PageSummary>,
+    pub(crate) summaries: PerPage<Value>,
+    pub(crate) tree_summaries: Vec<Value>,
+    pub(crate) tag_summaries: Vec<Value>,
     /// Per page: the trees whose outcomes link to it.
-    pub linking_trees: PerPage<Vec<TreeId>>,
+    pub(crate) linking_trees: PerPage<Vec<TreeId>>,
 }
 
 fn page_summary(site: &Site, page: &Page, markdown: &PageMarkdown) -> PageSummary {
@@ -105,7 +105,7 @@ fn linking_trees(site: &Site) -> PerPage<Vec<TreeId>> {
 }
 
 impl Shared {
-    pub fn new(site: &Site, pages: &PerPage<PageMarkdown>) -> Shared {
+    pub(crate) fn new(site: &Site, pages: &PerPage<PageMarkdown>) -> Shared {
         let typed: PerPage<PageSummary> = site
             .pages
             .iter()
@@ -151,7 +151,7 @@ impl Shared {
 
     /// What every template gets, for the page at `url` whose links start at
     /// `root`.
-    pub fn base(&self, kind: &'static str, root: &str, url: &SitePath, title: &str) -> Base {
+    pub(crate) fn base(&self, kind: &'static str, root: &str, url: &SitePath, title: &str) -> Base {
         Base {
             config: self.config.clone(),
             site: self.site.clone(),
@@ -173,7 +173,7 @@ impl Shared {
 
     /// The summaries of the sections above page `id`, home first, and of
     /// `id` itself with `include_self`.
-    pub fn breadcrumbs(&self, site: &Site, id: PageId, include_self: bool) -> Vec<Value> {
+    pub(crate) fn breadcrumbs(&self, site: &Site, id: PageId, include_self: bool) -> Vec<Value> {
         let mut chain = site.ancestors(id);
         if include_self {
             chain.push(id);
