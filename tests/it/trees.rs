@@ -1,9 +1,7 @@
 //! Decision trees built by the real binary: every step a page, exact Back,
 //! Change and summary links, outcome guide links, noindex, the map.
 
-mod common;
-
-use common::{crawl, resolve, Site, StaticServer};
+use crate::common::{crawl, resolve, Site, StaticServer};
 
 const TREE: &str = r#"title: Can you recover?
 description: Two questions, then a plan.
@@ -285,8 +283,8 @@ fn broken_trees_fail_check_with_every_error_at_its_line() {
 
 #[test]
 fn the_example_site_checks_clean() {
-    let run = common::Run::from(
-        common::mendbook()
+    let run = crate::common::Run::from(
+        crate::common::mendbook()
             .args(["check", "--root", env!("CARGO_MANIFEST_DIR")])
             .env("NO_COLOR", "1")
             .output()

@@ -3,11 +3,9 @@
 //! that `search = false` leaves it out. (Searching in a browser is in
 //! tests/browser.)
 
-mod common;
-
 use std::io::Read;
 
-use common::Site;
+use crate::common::Site;
 
 const TREE: &str = r#"title: Can you recover?
 description: Two questions, then a plan.

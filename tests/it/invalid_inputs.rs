@@ -4,11 +4,9 @@
 //! (a file and line, except for command-line usage), never panic, and leave
 //! every file of the site, its previous output included, byte-identical.
 
-mod common;
-
 use std::path::Path;
 
-use common::{mendbook, Run, Site};
+use crate::common::{mendbook, Run, Site};
 
 /// The codes the README documents.
 const KNOWN_CODES: &[&str] = &[

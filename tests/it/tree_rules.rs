@@ -411,4 +411,3 @@ fn all_problems_are_reported_at_once() {
         "{found:?}"
     );
 }
-

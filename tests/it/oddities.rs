@@ -2,9 +2,7 @@
 //! any script, empty sections, guides without headings, very long titles,
 //! and tree labels full of markdown and HTML (escaped, never injected).
 
-mod common;
-
-use common::{crawl, Site, StaticServer};
+use crate::common::{crawl, Site, StaticServer};
 
 const TREE: &str = r#"title: "Labels with <b>tags</b> & **stars**"
 nodes:

@@ -1,11 +1,9 @@
 //! `mendbook serve` and `mendbook watch`, run for real: HTTP, live reload,
 //! errors while the last good page stays served, deletions, traversal, ports.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{free_port, get, EventStream, Running, Site};
+use crate::common::{free_port, get, EventStream, Running, Site};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -562,7 +560,7 @@ fn a_content_folder_replaced_wholesale_is_still_watched() {
 #[test]
 fn a_flood_of_event_streams_neither_stops_pages_nor_rebuilds() {
     const FLOOD: usize = 5_000;
-    let allowed = common::allow_open_files(FLOOD as u64 + 1_000);
+    let allowed = crate::common::allow_open_files(FLOOD as u64 + 1_000);
     assert!(
         allowed >= FLOOD as u64 + 200,
         "this machine allows only {allowed} open files"
@@ -573,7 +571,7 @@ fn a_flood_of_event_streams_neither_stops_pages_nor_rebuilds() {
     let events = EventStream::connect(port, "/__mendbook/events");
     std::thread::sleep(Duration::from_millis(300));
 
-    let flood = common::flood_event_streams(port, FLOOD);
+    let flood = crate::common::flood_event_streams(port, FLOOD);
     assert!(
         flood.len() >= FLOOD * 9 / 10,
         "only {} connected",

@@ -1,11 +1,9 @@
 //! The build directory: foreign files survive, stale files go, unchanged
 //! files are not rewritten.
 
-mod common;
-
 use std::time::Duration;
 
-use common::Site;
+use crate::common::Site;
 
 fn site() -> Site {
     Site::new(&[
@@ -461,9 +459,9 @@ fn a_second_writer_is_turned_away_while_watch_holds_the_folder() {
     };
     let a = make("a", "Site A");
     let b = make("b", "Site B");
-    let watching = common::Running::start(&a, &["watch"], "watching for changes");
-    let run = common::Run::from(
-        common::mendbook()
+    let watching = crate::common::Running::start(&a, &["watch"], "watching for changes");
+    let run = crate::common::Run::from(
+        crate::common::mendbook()
             .args(["build"])
             .current_dir(&b)
             .env("NO_COLOR", "1")
@@ -481,8 +479,8 @@ fn a_second_writer_is_turned_away_while_watch_holds_the_folder() {
     drop(watching);
     // Once the folder is free, the other site builds, and replaces the
     // first one's files rather than mixing with them.
-    let run = common::Run::from(
-        common::mendbook()
+    let run = crate::common::Run::from(
+        crate::common::mendbook()
             .args(["build"])
             .current_dir(&b)
             .env("NO_COLOR", "1")

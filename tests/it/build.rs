@@ -1,8 +1,6 @@
 //! `mendbook build` on fixture sites: the output a reader and a host see.
 
-mod common;
-
-use common::{crawl, get, Site, StaticServer};
+use crate::common::{crawl, get, Site, StaticServer};
 
 const BOOK: &str = "[book]\ntitle = \"Fixture guides\"\n\n[site]\nbase-url = \"https://example.github.io/recovery/\"\n";
 
@@ -118,7 +116,7 @@ fn alias_redirects_to_the_page() {
     let server = StaticServer::start(&site.path("public"), "/recovery/");
     let (status, _, _) = get(
         server.port,
-        &common::resolve("/recovery/old/sorry/", "../../recover/apologize/"),
+        &crate::common::resolve("/recovery/old/sorry/", "../../recover/apologize/"),
     );
     assert_eq!(status, 200);
 }
@@ -190,7 +188,7 @@ fn not_found_page_works_at_any_depth() {
     assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
     // Every link in it resolves from a deep, made-up URL.
     let server = StaticServer::start(&site.path("public"), "/recovery/");
-    for link in common::links_in(&html) {
+    for link in crate::common::links_in(&html) {
         assert!(
             !link.starts_with("http"),
             "the 404 page links only inside the site: {link}"
@@ -198,7 +196,7 @@ fn not_found_page_works_at_any_depth() {
         if link.starts_with('#') {
             continue;
         }
-        let target = common::resolve("/recovery/no/such/deep/page/", &link);
+        let target = crate::common::resolve("/recovery/no/such/deep/page/", &link);
         assert_eq!(get(server.port, &target).0, 200, "{link} -> {target}");
     }
 }

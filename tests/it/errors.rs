@@ -1,9 +1,7 @@
 //! Bad input: every problem reported at file:line:column, all at once, exit 1,
 //! no panic, and nothing written.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 
 #[test]
 fn unknown_book_toml_key_names_line_and_suggests() {
@@ -206,8 +204,8 @@ fn usage_errors_exit_2() {
 #[test]
 fn outside_a_site_says_how_to_start() {
     let dir = tempfile::tempdir().unwrap();
-    let run = common::Run::from(
-        common::mendbook()
+    let run = crate::common::Run::from(
+        crate::common::mendbook()
             .arg("build")
             .current_dir(dir.path())
             .output()
@@ -221,8 +219,8 @@ fn outside_a_site_says_how_to_start() {
 #[test]
 fn output_has_no_colour_when_not_a_terminal() {
     let site = Site::new(&[("content/a.md", "---\ntitle: A\ntitel: B\n---\n")]);
-    let run = common::Run::from(
-        common::mendbook()
+    let run = crate::common::Run::from(
+        crate::common::mendbook()
             .arg("build")
             .current_dir(site.root())
             .output()
@@ -308,8 +306,8 @@ fn under_github_actions_problems_are_also_workflow_commands() {
         "---\ntitle: X\n---\n\nSure: [see](x:y%.md)\n",
     )
     .unwrap();
-    let run = common::Run::from(
-        common::mendbook()
+    let run = crate::common::Run::from(
+        crate::common::mendbook()
             .arg("check")
             .current_dir(&site_dir)
             .env("NO_COLOR", "1")
@@ -332,8 +330,8 @@ fn under_github_actions_problems_are_also_workflow_commands() {
     // The human report is still there for the log.
     run.stderr_has("content/a,b/x:y.md:5:13: broken link");
     // Without GitHub Actions, no workflow commands.
-    let plain = common::Run::from(
-        common::mendbook()
+    let plain = crate::common::Run::from(
+        crate::common::mendbook()
             .arg("check")
             .current_dir(&site_dir)
             .env("NO_COLOR", "1")

@@ -1,9 +1,7 @@
 //! The repository's own site builds cleanly and has no broken link when
 //! served under /recovery/, as on GitHub Pages.
 
-mod common;
-
-use common::{crawl, mendbook, Run, StaticServer};
+use crate::common::{crawl, mendbook, Run, StaticServer};
 
 #[test]
 fn the_example_site_builds_without_warnings_and_links_resolve_under_a_prefix() {

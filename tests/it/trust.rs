@@ -2,9 +2,7 @@
 //! repeated names. mendbook must answer each with a clear error (or a
 //! correct page), never a crash, and in bounded output.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 
 fn site(files: &[(&str, &str)]) -> Site {
     let mut all = vec![(

@@ -1,10 +1,8 @@
 //! `mendbook init` and `mendbook new guide`.
 
-mod common;
-
 use std::path::Path;
 
-use common::{mendbook, Run, Site};
+use crate::common::{mendbook, Run, Site};
 
 #[test]
 fn init_creates_a_site_that_builds() {

@@ -1,9 +1,7 @@
 //! `mendbook serve` under load, and where it listens. The load test runs for
 //! 30 s, with a flood of 5,000 live-reload connections held open on top,
 //! so it is ignored by default; run it with
-//! `cargo test --release --test serve_load -- --ignored --nocapture`.
-
-mod common;
+//! `cargo test --release --test it serve_load -- --ignored --nocapture`.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -11,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{free_port, Running, Site};
+use crate::common::{free_port, Running, Site};
 
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
@@ -75,12 +73,12 @@ fn two_hundred_clients_for_thirty_seconds_while_files_change() {
     std::thread::sleep(Duration::from_secs(1));
     let rss_before = rss_kib(pid);
     // The author's own page, listening for reloads through it all.
-    let events = common::EventStream::connect(port, "/__mendbook/events");
+    let events = crate::common::EventStream::connect(port, "/__mendbook/events");
     // A flood of live-reload connections, held open throughout.
     const FLOOD: usize = 5_000;
-    assert!(common::allow_open_files(FLOOD as u64 + 2_000) >= FLOOD as u64 + 1_000);
+    assert!(crate::common::allow_open_files(FLOOD as u64 + 2_000) >= FLOOD as u64 + 1_000);
     let flood_start = Instant::now();
-    let flood = common::flood_event_streams(port, FLOOD);
+    let flood = crate::common::flood_event_streams(port, FLOOD);
     println!(
         "flood: {} of {FLOOD} live-reload connections opened in {:.1} s",
         flood.len(),

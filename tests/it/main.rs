@@ -1,0 +1,19 @@
+//! mendbook's integration tests, one binary (as mdBook and ripgrep do):
+//! each module drives the real `mendbook` binary on sites in temporary
+//! folders and checks what an author or a reader would see.
+
+mod build;
+mod common;
+mod errors;
+mod example_site;
+mod invalid_inputs;
+mod layers;
+mod oddities;
+mod output_safety;
+mod scaffold;
+mod search;
+mod serve;
+mod serve_load;
+mod tree_rules;
+mod trees;
+mod trust;
