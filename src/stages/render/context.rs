@@ -261,3 +261,130 @@ pub(crate) struct MapEdgeView<'a> {
     pub(crate) to_id: &'a str,
     pub(crate) to_heading: &'a str,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use crate::model::config::{Config, Overrides};
+    use crate::model::tree::Kind;
+
+    /// Every key of a JSON value, as a name (the last part of its path).
+    fn keys(value: &serde_json::Value, into: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    into.insert(k.clone());
+                    keys(v, into);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| keys(v, into)),
+            _ => {}
+        }
+    }
+
+    /// The README's template reference: from its heading to the next one.
+    fn reference() -> String {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        let start = readme.find("### Template context").expect("the section");
+        let rest = &readme[start..];
+        let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+        rest[..end].to_string()
+    }
+
+    /// Renders the contexts of every kind of page of the example site and
+    /// checks that the README names every key they hold, and that every
+    /// field name the README lists is a key of some context.
+    #[test]
+    fn the_readme_documents_exactly_what_templates_get() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(root, &Overrides::default()).expect("the example site");
+        let loaded = crate::engine::Loaded::load(config);
+        let renderer = loaded.renderer().expect("the default theme");
+        let site = &loaded.site;
+        let mut jobs = vec![
+            super::super::Job::Tags,
+            super::super::Job::NotFound,
+            super::super::Job::Search,
+        ];
+        for (i, page) in site.pages.iter().enumerate() {
+            if jobs.iter().all(
+                |j| !matches!(j, super::super::Job::Page(p) if site.pages[*p].kind == page.kind),
+            ) {
+                jobs.push(super::super::Job::Page(crate::model::site::PageId(i)));
+            }
+        }
+        jobs.push(super::super::Job::Tag(crate::model::site::TagId(0)));
+        for (t, tree) in site.trees.iter().enumerate() {
+            let t = crate::model::site::TreeId(t);
+            jobs.push(super::super::Job::TreeMap(t));
+            let model = tree.model.as_ref().expect("valid trees");
+            for kind in ["question", "info", "outcome"] {
+                if let Some(s) = tree.steps.iter().position(|s| {
+                    let node = &model.nodes[s.node];
+                    node.type_name() == kind && (kind != "outcome" || matches!(&node.kind, Kind::Outcome { guides, steps } if !guides.is_empty() && !steps.is_empty()))
+                }) {
+                    jobs.push(super::super::Job::TreeStep(t, s));
+                }
+            }
+        }
+        let mut found = BTreeSet::new();
+        let base_keys = [
+            "config",
+            "site",
+            "root",
+            "assets",
+            "kind",
+            "title",
+            "description",
+            "canonical",
+            "current_url",
+            "breadcrumbs",
+            "search_url",
+            "mendbook_version",
+        ];
+        let own_keys = ["page", "section", "tag", "tags", "tree", "step", "map"];
+        for job in jobs {
+            let (_, ctx) = renderer.prepared(job);
+            for key in base_keys.iter().chain(&own_keys) {
+                if let Some(v) = ctx.get(key) {
+                    found.insert(key.to_string());
+                    keys(
+                        &serde_json::to_value(v).expect("a context is JSON"),
+                        &mut found,
+                    );
+                }
+            }
+        }
+        // What the example site's `extra` tables hold is the author's, not the theme's.
+        found.retain(|k| k != "footer" && k != "audience");
+        let reference = reference();
+        let documented: BTreeSet<String> = reference
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(str::to_string)
+            .collect();
+        let undocumented: Vec<&String> =
+            found.iter().filter(|k| !documented.contains(*k)).collect();
+        assert!(
+            undocumented.is_empty(),
+            "templates get these, the README does not say: {undocumented:?}"
+        );
+        // Words in backticks that are values, not keys.
+        let values = [
+            "home", "section", "guide", "tags", "tag", "search", "question", "info", "outcome",
+            "action",
+        ];
+        let phantom: Vec<&String> = documented
+            .iter()
+            .filter(|w| !found.contains(*w) && !values.contains(&w.as_str()))
+            .collect();
+        assert!(
+            phantom.is_empty(),
+            "the README lists these, templates do not get them: {phantom:?}"
+        );
+    }
+}

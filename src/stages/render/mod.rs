@@ -164,6 +164,23 @@ impl<'a> Renderer<'a> {
         Ok(file)
     }
 
+    /// The template and context of one page, for the test that holds the
+    /// README's template reference to them.
+    #[cfg(test)]
+    pub(crate) fn prepared(&self, job: Job) -> (&'static str, tera::Context) {
+        let (site, shared) = (self.site, &self.shared);
+        let (template, _, ctx) = match job {
+            Job::Page(id) => pages::page(site, self.pages, shared, id),
+            Job::TreeStep(t, s) => trees::step(site, shared, &self.highlighter, t, s),
+            Job::TreeMap(t) => trees::map(site, shared, t),
+            Job::Tags => pages::tags(site, shared),
+            Job::Tag(i) => pages::tag(site, shared, i),
+            Job::NotFound => pages::not_found(site, shared),
+            Job::Search => pages::search(site, shared),
+        };
+        (template, ctx)
+    }
+
     /// Static theme files, assets, redirects, sitemap and the like.
     pub(crate) fn generated_files(&self) -> Vec<Artifact> {
         files::generated_files(self.site, self.theme)
