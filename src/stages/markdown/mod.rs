@@ -3,18 +3,20 @@
 //! handed to a [`LinkResolver`] so they can be rewritten and checked.
 
 pub mod embed;
+mod headings;
 pub mod highlight;
 
+pub use headings::{heading_slug, TocEntry};
 pub use highlight::Highlighter;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::base::text::html_escape;
+use headings::build_toc;
 use pulldown_cmark::{
     html, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
-use serde::Serialize;
 
 /// Rewrites a link destination written by the author, or leaves it alone.
 pub trait LinkResolver {
@@ -27,15 +29,6 @@ pub trait LinkResolver {
     fn embed_tree(&self, _path: &str, _span: Range<usize>) -> Option<String> {
         None
     }
-}
-
-/// One entry of a page's table of contents.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
 }
 
 /// A rendered markdown body.
@@ -109,20 +102,6 @@ fn html_tags(html: &str) -> (usize, usize) {
         }
     }
     (opened, closed)
-}
-
-/// GitHub's heading anchors: lowercase, letters, digits, `-` and `_` kept,
-/// each space a hyphen, everything else dropped.
-pub fn heading_slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            out.extend(c.to_lowercase());
-        } else if c == ' ' {
-            out.push('-');
-        }
-    }
-    out
 }
 
 fn options() -> Options {
@@ -409,30 +388,6 @@ fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
             rest = after;
         }
     }
-}
-
-/// Nests headings h2–h4 by level; deeper or stray levels attach to the
-/// nearest shallower entry.
-fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
-    fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
-        match list.last_mut() {
-            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
-            _ => list.push(entry),
-        }
-    }
-    let mut toc = Vec::new();
-    for (level, id, title) in headings.iter().filter(|h| (2..=4).contains(&h.0)) {
-        insert(
-            &mut toc,
-            TocEntry {
-                level: *level,
-                id: id.clone(),
-                title: title.clone(),
-                children: Vec::new(),
-            },
-        );
-    }
-    toc
 }
 
 #[cfg(test)]
