@@ -5,6 +5,7 @@
 pub mod embed;
 mod headings;
 pub mod highlight;
+mod nesting;
 
 pub use headings::{heading_slug, TocEntry};
 pub use highlight::Highlighter;
@@ -14,6 +15,7 @@ use std::ops::Range;
 
 use crate::base::text::html_escape;
 use headings::build_toc;
+use nesting::Nesting;
 use pulldown_cmark::{
     html, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -46,63 +48,6 @@ pub struct Rendered {
 
 /// How deep blocks, inlines and raw HTML elements may nest in one page.
 pub const MAX_NESTING: usize = 100;
-
-/// Counts how deep the current event sits: markdown's own blocks and
-/// inlines, plus elements opened in raw HTML.
-#[derive(Default)]
-struct Nesting {
-    markdown: usize,
-    html: usize,
-}
-
-impl Nesting {
-    fn enter(&mut self, event: &Event) -> usize {
-        match event {
-            Event::Start(_) => self.markdown += 1,
-            Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
-            Event::Html(h) | Event::InlineHtml(h) => {
-                let (opened, closed) = html_tags(h);
-                self.html = (self.html + opened).saturating_sub(closed);
-            }
-            _ => {}
-        }
-        self.markdown + self.html
-    }
-}
-
-/// Elements a piece of raw HTML opens and closes, roughly: enough to see
-/// nesting grow, not a parser.
-fn html_tags(html: &str) -> (usize, usize) {
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
-    ];
-    let (mut opened, mut closed) = (0, 0);
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        if let Some(after) = rest.strip_prefix('/') {
-            if after.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                closed += 1;
-            }
-            continue;
-        }
-        let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let name = rest[..name_len].to_ascii_lowercase();
-        let self_closing = rest[name_len..]
-            .find('>')
-            .is_some_and(|end| rest[name_len..name_len + end].ends_with('/'));
-        if !VOID.contains(&name.as_str()) && !self_closing {
-            opened += 1;
-        }
-    }
-    (opened, closed)
-}
 
 fn options() -> Options {
     Options::ENABLE_TABLES
