@@ -1,6 +1,8 @@
 //! Heading ids and the table of contents: the GitHub-style slug a heading's
 //! id starts from, and the nesting of headings into [`TocEntry`] trees.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 /// One entry of a page's table of contents.
@@ -48,4 +50,54 @@ pub(super) fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
         );
     }
     toc
+}
+
+/// The id a heading starts from: the one written with `{#id}`, else the
+/// slug of its text, else `section` for a heading with nothing to slug.
+pub(super) fn base_id(written: Option<&str>, text: &str) -> String {
+    match written {
+        Some(id) => id.to_string(),
+        None => {
+            let s = heading_slug(text);
+            if s.is_empty() {
+                "section".to_string()
+            } else {
+                s
+            }
+        }
+    }
+}
+
+/// Hands out heading ids unique within a page: a repeated id gets `-1`,
+/// `-2`, … as on GitHub.
+#[derive(Default)]
+pub(super) struct HeadingIds {
+    used: HashSet<String>,
+    // The next suffix to try per base id, so a thousand `## Step`
+    // headings take a thousand steps, not half a million.
+    suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `base`, or the first `base-N` not yet used; either way now used.
+    pub(super) fn unique(&mut self, base: String) -> String {
+        let mut unique = base.clone();
+        if self.used.contains(&unique) {
+            let n = self.suffix.entry(base.clone()).or_insert(0);
+            loop {
+                *n += 1;
+                unique = format!("{base}-{n}");
+                if !self.used.contains(&unique) {
+                    break;
+                }
+            }
+        }
+        self.used.insert(unique.clone());
+        unique
+    }
+
+    /// Every id handed out: each is an anchor links may point at.
+    pub(super) fn into_used(self) -> HashSet<String> {
+        self.used
+    }
 }
