@@ -101,3 +101,25 @@ impl HeadingIds {
         self.used
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_ids_take_the_next_free_suffix() {
+        let mut ids = HeadingIds::default();
+        let got: Vec<String> = ["a", "a-1", "a", "a", "b"]
+            .iter()
+            .map(|base| ids.unique(base.to_string()))
+            .collect();
+        assert_eq!(got, ["a", "a-1", "a-2", "a-3", "b"]);
+    }
+
+    #[test]
+    fn base_id_is_the_written_id_else_the_slug_else_section() {
+        assert_eq!(base_id(Some("custom"), "Title"), "custom");
+        assert_eq!(base_id(None, " Don't panic! "), "dont-panic");
+        assert_eq!(base_id(None, "!!!"), "section");
+    }
+}
