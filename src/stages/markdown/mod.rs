@@ -3,18 +3,22 @@
 //! handed to a [`LinkResolver`] so they can be rewritten and checked.
 
 pub(crate) mod embed;
+mod headings;
 pub(crate) mod highlight;
+mod nesting;
 
+pub(crate) use headings::TocEntry;
 pub(crate) use highlight::Highlighter;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::base::text::html_escape;
+use headings::{base_id, build_toc, HeadingIds};
+use nesting::Nesting;
 use pulldown_cmark::{
     html, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
-use serde::Serialize;
 
 /// Rewrites a link destination written by the author, or leaves it alone.
 pub(crate) trait LinkResolver {
@@ -27,15 +31,6 @@ pub(crate) trait LinkResolver {
     fn embed_tree(&self, _path: &str, _span: Range<usize>) -> Option<String> {
         None
     }
-}
-
-/// One entry of a page's table of contents.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub(crate) struct TocEntry {
-    pub(crate) level: u8,
-    pub(crate) id: String,
-    pub(crate) title: String,
-    pub(crate) children: Vec<TocEntry>,
 }
 
 /// A rendered markdown body.
@@ -53,77 +48,6 @@ pub(crate) struct Rendered {
 
 /// How deep blocks, inlines and raw HTML elements may nest in one page.
 pub(crate) const MAX_NESTING: usize = 100;
-
-/// Counts how deep the current event sits: markdown's own blocks and
-/// inlines, plus elements opened in raw HTML.
-#[derive(Default)]
-struct Nesting {
-    markdown: usize,
-    html: usize,
-}
-
-impl Nesting {
-    fn enter(&mut self, event: &Event) -> usize {
-        match event {
-            Event::Start(_) => self.markdown += 1,
-            Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
-            Event::Html(h) | Event::InlineHtml(h) => {
-                let (opened, closed) = html_tags(h);
-                self.html = (self.html + opened).saturating_sub(closed);
-            }
-            _ => {}
-        }
-        self.markdown + self.html
-    }
-}
-
-/// Elements a piece of raw HTML opens and closes, roughly: enough to see
-/// nesting grow, not a parser.
-fn html_tags(html: &str) -> (usize, usize) {
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
-    ];
-    let (mut opened, mut closed) = (0, 0);
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        if let Some(after) = rest.strip_prefix('/') {
-            if after.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                closed += 1;
-            }
-            continue;
-        }
-        let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let name = rest[..name_len].to_ascii_lowercase();
-        let self_closing = rest[name_len..]
-            .find('>')
-            .is_some_and(|end| rest[name_len..name_len + end].ends_with('/'));
-        if !VOID.contains(&name.as_str()) && !self_closing {
-            opened += 1;
-        }
-    }
-    (opened, closed)
-}
-
-/// GitHub's heading anchors: lowercase, letters, digits, `-` and `_` kept,
-/// each space a hyphen, everything else dropped.
-pub(crate) fn heading_slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            out.extend(c.to_lowercase());
-        } else if c == ' ' {
-            out.push('-');
-        }
-    }
-    out
-}
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -158,233 +82,334 @@ struct HeadingBuf<'a> {
     text: String,
 }
 
+/// A code block being collected: its language, its text, and where it starts
+/// in the markdown (to find the span of a `tree` block's path).
+struct CodeBuf {
+    lang: String,
+    text: String,
+    start: usize,
+}
+
 /// Renders `text` to HTML. Links and images go through `links`.
 pub(crate) fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -> Rendered {
-    let mut out: Vec<Event> = Vec::new();
-    let mut rendered = Rendered::default();
-    let mut used_ids: HashSet<String> = HashSet::new();
-    // The next suffix to try per heading id, so a thousand `## Step`
-    // headings take a thousand steps, not half a million.
-    let mut id_suffix: HashMap<String, usize> = HashMap::new();
+    let mut renderer = Renderer::new(text, links, highlighter);
     let mut depth = Nesting::default();
-    let mut headings: Vec<(u8, String, String)> = Vec::new();
-    let mut quotes: Vec<bool> = Vec::new();
-
-    // Set while inside a heading or a code block, whose events are buffered.
-    let mut heading: Option<HeadingBuf> = None;
-    let mut code: Option<(String, String, usize)> = None;
-
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         if depth.enter(&event) > MAX_NESTING {
             // Past this, browsers and the search indexer slow to a crawl;
             // no guide needs it. The page fails with this error.
-            rendered.too_deep = Some(range);
+            renderer.rendered.too_deep = Some(range);
             break;
         }
-        if let Some((_, buf, _)) = code.as_mut() {
-            match event {
-                Event::Text(t) => buf.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, buf, start) = code.take().unwrap_or_default();
-                    let embedded = if lang == "tree" {
-                        let path = buf.trim();
-                        let at = text[start..].find(path).map(|i| start + i).unwrap_or(start);
-                        links.embed_tree(path, at..at + path.len())
-                    } else {
-                        None
-                    };
-                    let html = embedded.unwrap_or_else(|| highlighter.highlight(&buf, &lang));
-                    out.push(Event::Html(html.into()));
-                }
-                _ => {}
-            }
-            continue;
+        renderer.event(event, range);
+    }
+    renderer.finish()
+}
+
+/// One [`render`] in progress: the events written so far, what is being
+/// buffered, and what has been learnt about the page. [`Renderer::event`]
+/// hands each parser event to the method for its kind.
+struct Renderer<'a> {
+    text: &'a str,
+    links: &'a dyn LinkResolver,
+    highlighter: &'a Highlighter,
+    /// Events for pulldown-cmark's HTML writer.
+    out: Vec<Event<'a>>,
+    rendered: Rendered,
+    ids: HeadingIds,
+    /// Level, id and title of each heading, for the table of contents.
+    headings: Vec<(u8, String, String)>,
+    /// One per open block quote: whether it is a callout, so its end
+    /// closes a `<div>` rather than a `<blockquote>`.
+    quotes: Vec<bool>,
+    // Set while inside a heading or a code block, whose events are buffered.
+    heading: Option<HeadingBuf<'a>>,
+    code: Option<CodeBuf>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(text: &'a str, links: &'a dyn LinkResolver, highlighter: &'a Highlighter) -> Self {
+        Renderer {
+            text,
+            links,
+            highlighter,
+            out: Vec::new(),
+            rendered: Rendered::default(),
+            ids: HeadingIds::default(),
+            headings: Vec::new(),
+            quotes: Vec::new(),
+            heading: None,
+            code: None,
         }
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: rewrite(links, text, &range, dest_url),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: rewrite(links, text, &range, dest_url),
-                title,
-                id,
-            }),
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new(), range.start));
-                continue;
-            }
+    }
+
+    /// Takes one event from the parser; `range` is its span in the markdown.
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        match event {
+            // A code block is raw text to its end, whatever the parser says.
+            event if self.code.is_some() => self.code_event(event),
+            Event::Start(Tag::CodeBlock(kind)) => self.start_code(kind, range.start),
             Event::Start(Tag::Heading {
                 level,
                 id,
                 classes,
                 attrs: _,
-            }) => {
-                heading = Some(HeadingBuf {
-                    level,
-                    id,
-                    classes,
-                    events: Vec::new(),
-                    text: String::new(),
-                });
-                continue;
+            }) => self.start_heading(level, id, classes),
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            event => {
+                let event = self.pass(event, &range);
+                self.emit(event);
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let Some(HeadingBuf {
-                    level,
-                    id,
-                    classes,
-                    events: inner,
-                    text: plain,
-                }) = heading.take()
-                else {
-                    continue;
-                };
-                let base = match id {
-                    Some(id) => id.to_string(),
-                    None => {
-                        let s = heading_slug(&plain);
-                        if s.is_empty() {
-                            "section".to_string()
-                        } else {
-                            s
-                        }
-                    }
-                };
-                let mut unique = base.clone();
-                if used_ids.contains(&unique) {
-                    let n = id_suffix.entry(base.clone()).or_insert(0);
-                    loop {
-                        *n += 1;
-                        unique = format!("{base}-{n}");
-                        if !used_ids.contains(&unique) {
-                            break;
-                        }
-                    }
-                }
-                used_ids.insert(unique.clone());
-                let lvl = level_num(level);
-                let class = if classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", html_escape(&classes.join(" ")))
-                };
-                let id_attr = html_escape(&unique);
-                out.push(Event::Html(
-                    format!("<h{lvl} id=\"{id_attr}\"{class}>").into(),
-                ));
-                out.extend(inner);
-                out.push(Event::Html(
-                    format!(
-                        " <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
-                        html_escape(plain.trim())
-                    )
-                    .into(),
-                ));
-                headings.push((lvl, unique, plain.trim().to_string()));
-                continue;
-            }
-            Event::Start(Tag::BlockQuote(kind)) => {
-                quotes.push(kind.is_some());
-                match kind {
-                    Some(kind) => {
-                        let (class, title) = callout_title(kind);
-                        Event::Html(
-                            format!(
-                                "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
-                            )
-                            .into(),
-                        )
-                    }
-                    None => Event::Start(Tag::BlockQuote(None)),
-                }
-            }
-            Event::End(TagEnd::BlockQuote(kind)) => {
-                if quotes.pop().unwrap_or(false) {
-                    Event::Html("</div>\n".into())
-                } else {
-                    Event::End(TagEnd::BlockQuote(kind))
-                }
-            }
-            Event::Text(t) => {
-                rendered.words += t.split_whitespace().count();
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(&t);
-                }
-                Event::Text(t)
-            }
-            Event::Code(t) => {
-                rendered.words += t.split_whitespace().count();
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(&t);
-                }
-                Event::Code(t)
-            }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                collect_html_ids(&h, &mut rendered.anchors);
-                Event::Html(h)
-            }
-            Event::FootnoteReference(name) => {
-                rendered.anchors.insert(format!("fnref-{name}"));
-                Event::FootnoteReference(name)
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                rendered.anchors.insert(name.to_string());
-                Event::Start(Tag::FootnoteDefinition(name))
-            }
-            // A task list's boxes show state only; name that state, since a
-            // checkbox without a name is announced as just "checkbox".
-            Event::TaskListMarker(done) => Event::InlineHtml(if done {
-                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> ".into()
-            } else {
-                "<input type=\"checkbox\" disabled aria-label=\"Not done yet\"> ".into()
-            }),
-            e => e,
-        };
-        match heading.as_mut() {
-            Some(h) => h.events.push(event),
-            None => out.push(event),
         }
     }
 
-    let mut html_out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut html_out, out.into_iter());
-    rendered.html = html_out;
-    rendered.anchors.extend(used_ids);
-    rendered.toc = build_toc(&headings);
-    rendered
+    /// An event that goes on to the output, rewritten or noted on the way.
+    fn pass(&mut self, event: Event<'a>, range: &Range<usize>) -> Event<'a> {
+        match event {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                Event::Start(self.link(tag, range))
+            }
+            Event::Start(Tag::BlockQuote(kind)) => self.start_quote(kind),
+            Event::End(TagEnd::BlockQuote(kind)) => self.end_quote(kind),
+            Event::Text(t) => Event::Text(self.prose(t)),
+            Event::Code(t) => Event::Code(self.prose(t)),
+            Event::Html(h) | Event::InlineHtml(h) => self.raw_html(h),
+            event @ (Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))) => {
+                self.footnote(event)
+            }
+            Event::TaskListMarker(done) => task_marker(done),
+            event => event,
+        }
+    }
+
+    /// The default: an event joins the heading being buffered, if any, or
+    /// the output.
+    fn emit(&mut self, event: Event<'a>) {
+        match self.heading.as_mut() {
+            Some(h) => h.events.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    /// A link or image, its destination handed to the [`LinkResolver`].
+    fn link(&self, tag: Tag<'a>, range: &Range<usize>) -> Tag<'a> {
+        match tag {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Link {
+                link_type,
+                dest_url: self.resolve(range, dest_url),
+                title,
+                id,
+            },
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Image {
+                link_type,
+                dest_url: self.resolve(range, dest_url),
+                title,
+                id,
+            },
+            tag => tag,
+        }
+    }
+
+    /// The URL to write for a link or image destination.
+    fn resolve(&self, range: &Range<usize>, dest: CowStr<'a>) -> CowStr<'a> {
+        let span = dest_span(self.text, range, &dest);
+        self.links
+            .resolve(&dest, span)
+            .map(CowStr::from)
+            .unwrap_or(dest)
+    }
+
+    /// Starts buffering a code block, which is rendered whole at its end.
+    fn start_code(&mut self, kind: CodeBlockKind<'a>, start: usize) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info
+                .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                .next()
+                .unwrap_or("")
+                .to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        self.code = Some(CodeBuf {
+            lang,
+            text: String::new(),
+            start,
+        });
+    }
+
+    /// An event inside a code block: its text is kept, its end renders it,
+    /// anything else is dropped.
+    fn code_event(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(t) => {
+                if let Some(code) = self.code.as_mut() {
+                    code.text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(code) = self.code.take() {
+                    self.end_code(code);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A whole code block: a decision-tree card if it is a `tree` block
+    /// the resolver knows, else highlighted code.
+    fn end_code(&mut self, code: CodeBuf) {
+        let CodeBuf { lang, text, start } = code;
+        let embedded = if lang == "tree" {
+            let path = text.trim();
+            let at = self.text[start..]
+                .find(path)
+                .map(|i| start + i)
+                .unwrap_or(start);
+            self.links.embed_tree(path, at..at + path.len())
+        } else {
+            None
+        };
+        let html = embedded.unwrap_or_else(|| self.highlighter.highlight(&text, &lang));
+        self.out.push(Event::Html(html.into()));
+    }
+
+    /// Starts buffering a heading: its id is made from all of its text.
+    fn start_heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+    ) {
+        self.heading = Some(HeadingBuf {
+            level,
+            id,
+            classes,
+            events: Vec::new(),
+            text: String::new(),
+        });
+    }
+
+    /// A whole heading: written with a unique id and a link to itself, and
+    /// noted for the table of contents.
+    fn end_heading(&mut self) {
+        let Some(HeadingBuf {
+            level,
+            id,
+            classes,
+            events,
+            text,
+        }) = self.heading.take()
+        else {
+            return;
+        };
+        let id = self.ids.unique(base_id(id.as_deref(), &text));
+        let title = text.trim();
+        let lvl = level_num(level);
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", html_escape(&classes.join(" ")))
+        };
+        let id_attr = html_escape(&id);
+        self.out.push(Event::Html(
+            format!("<h{lvl} id=\"{id_attr}\"{class}>").into(),
+        ));
+        self.out.extend(events);
+        self.out.push(Event::Html(
+            format!(
+                " <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
+                html_escape(title)
+            )
+            .into(),
+        ));
+        self.headings.push((lvl, id, title.to_string()));
+    }
+
+    /// A block quote opens; a GitHub alert (`> [!TIP]`) opens a callout.
+    fn start_quote(&mut self, kind: Option<BlockQuoteKind>) -> Event<'a> {
+        self.quotes.push(kind.is_some());
+        match kind {
+            Some(kind) => {
+                let (class, title) = callout_title(kind);
+                Event::Html(
+                    format!(
+                        "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
+                    )
+                    .into(),
+                )
+            }
+            None => Event::Start(Tag::BlockQuote(None)),
+        }
+    }
+
+    /// A block quote closes, as the callout or quote it opened as.
+    fn end_quote(&mut self, kind: Option<BlockQuoteKind>) -> Event<'a> {
+        if self.quotes.pop().unwrap_or(false) {
+            Event::Html("</div>\n".into())
+        } else {
+            Event::End(TagEnd::BlockQuote(kind))
+        }
+    }
+
+    /// Text or a code span: its words are counted, and inside a heading it
+    /// is part of the heading's title.
+    fn prose(&mut self, t: CowStr<'a>) -> CowStr<'a> {
+        self.rendered.words += t.split_whitespace().count();
+        if let Some(h) = self.heading.as_mut() {
+            h.text.push_str(&t);
+        }
+        t
+    }
+
+    /// Raw HTML goes out as written; ids in it are anchors links may target.
+    fn raw_html(&mut self, h: CowStr<'a>) -> Event<'a> {
+        collect_html_ids(&h, &mut self.rendered.anchors);
+        Event::Html(h)
+    }
+
+    /// Footnote references and definitions are anchors links may target.
+    fn footnote(&mut self, event: Event<'a>) -> Event<'a> {
+        match &event {
+            Event::FootnoteReference(name) => {
+                self.rendered.anchors.insert(format!("fnref-{name}"));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                self.rendered.anchors.insert(name.to_string());
+            }
+            _ => {}
+        }
+        event
+    }
+
+    /// The HTML and everything learnt along the way.
+    fn finish(self) -> Rendered {
+        let mut html_out = String::with_capacity(self.text.len() * 3 / 2);
+        html::push_html(&mut html_out, self.out.into_iter());
+        let mut rendered = self.rendered;
+        rendered.html = html_out;
+        rendered.anchors.extend(self.ids.into_used());
+        rendered.toc = build_toc(&self.headings);
+        rendered
+    }
 }
 
-/// The URL to write for a link or image destination.
-fn rewrite<'a>(
-    links: &dyn LinkResolver,
-    text: &str,
-    range: &Range<usize>,
-    dest: CowStr<'a>,
-) -> CowStr<'a> {
-    let span = dest_span(text, range, &dest);
-    links.resolve(&dest, span).map(CowStr::from).unwrap_or(dest)
+/// A task list's box. Boxes show state only; name that state, since a
+/// checkbox without a name is announced as just "checkbox".
+fn task_marker(done: bool) -> Event<'static> {
+    Event::InlineHtml(if done {
+        "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> ".into()
+    } else {
+        "<input type=\"checkbox\" disabled aria-label=\"Not done yet\"> ".into()
+    })
 }
 
 /// Narrows a link's span to its destination when it is written inline.
@@ -409,30 +434,6 @@ fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
             rest = after;
         }
     }
-}
-
-/// Nests headings h2–h4 by level; deeper or stray levels attach to the
-/// nearest shallower entry.
-fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
-    fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
-        match list.last_mut() {
-            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
-            _ => list.push(entry),
-        }
-    }
-    let mut toc = Vec::new();
-    for (level, id, title) in headings.iter().filter(|h| (2..=4).contains(&h.0)) {
-        insert(
-            &mut toc,
-            TocEntry {
-                level: *level,
-                id: id.clone(),
-                title: title.clone(),
-                children: Vec::new(),
-            },
-        );
-    }
-    toc
 }
 
 #[cfg(test)]
