@@ -1,11 +1,19 @@
 //! Reading a tree's YAML into the model, reporting every unknown key, missing
 //! field and wrong shape at its line.
+//!
+//! This file reads the top level and the nodes; [`parts`] has the reader the
+//! errors are collected by and the readers of options, rules, guide links
+//! and tests.
+
+mod parts;
 
 use std::ops::Range;
 
 use crate::base::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
 use crate::base::yaml::{self, Value};
-use crate::model::tree::{valid_id, Cond, GuideLink, Kind, Node, Opt, Ref, Rule, Tree, TreeTest};
+use crate::model::tree::{valid_id, Kind, Node, Tree};
+
+use parts::{read_guide, read_option, read_rule, read_test, span_of, Reader};
 
 const TOP_KEYS: &[&str] = &[
     "title",
@@ -18,10 +26,6 @@ const TOP_KEYS: &[&str] = &[
 const NODE_KEYS: &[&str] = &[
     "type", "text", "title", "hint", "body", "options", "next", "steps", "guides",
 ];
-const OPTION_KEYS: &[&str] = &["id", "label", "hint", "next"];
-const RULE_KEYS: &[&str] = &["if", "go"];
-const TEST_KEYS: &[&str] = &["answers", "expect"];
-const GUIDE_KEYS: &[&str] = &["path", "label"];
 const TYPES: &[&str] = &["question", "info", "outcome"];
 /// How deep a tree's YAML may nest; real trees need five or six levels.
 const MAX_DEPTH: usize = 32;
@@ -29,120 +33,6 @@ pub const DEFAULT_MAX_PATHS: usize = 500;
 /// The most `max-paths` may allow: every path is several pages, and a
 /// tree's pages must fit in a build.
 pub const MAX_PATHS_CEILING: usize = 10_000;
-
-struct Reader<'f> {
-    file: &'f SourceFile,
-    errors: Vec<Diagnostic>,
-}
-
-fn span_of(node: &yaml::Node) -> Range<usize> {
-    let len = match &node.value {
-        Value::Str(s) => s.len().max(1),
-        _ => 1,
-    };
-    node.start..node.start + len
-}
-
-impl Reader<'_> {
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.errors.push(
-            Diagnostic::error(message)
-                .at(self.file, span)
-                .code(Code::TreeSchema),
-        );
-        self.errors.last_mut().expect("just pushed")
-    }
-
-    /// The entries of a mapping, reporting unknown keys (with a suggestion)
-    /// and duplicates.
-    fn entries<'n>(
-        &mut self,
-        node: &'n yaml::Node,
-        what: &str,
-        known: &[&str],
-    ) -> Vec<(&'n str, &'n yaml::Node, Range<usize>)> {
-        let Value::Map(entries) = &node.value else {
-            self.error(
-                span_of(node),
-                format!(
-                    "{what} must be a mapping of `key: value` lines, not {}",
-                    node.kind()
-                ),
-            );
-            return Vec::new();
-        };
-        let mut out: Vec<(&str, &yaml::Node, Range<usize>)> = Vec::new();
-        let mut prev_key: Option<&str> = None;
-        for (key, value) in entries {
-            let Some(name) = key.as_str() else {
-                self.error(span_of(key), format!("a key in {what} must be text"));
-                continue;
-            };
-            let kspan = span_of(key);
-            if !known.contains(&name) {
-                let comma_trap = value.value == Value::Null && prev_key == Some("label");
-                let d = self.error(kspan.clone(), format!("unknown key `{name}` in {what}"));
-                if comma_trap {
-                    d.message = format!(
-                        "unknown key `{name}` in {what}: the label before it has an unquoted comma, which ends a value in `{{ … }}` style"
-                    );
-                    d.help = Some("put the label in quotes: label: \"…, …\"".into());
-                } else {
-                    d.help = did_you_mean(name, known.iter().copied())
-                        .or_else(|| Some(format!("{what} takes: {}", known.join(", "))));
-                }
-            } else if let Some((_, _, first)) = out.iter().find(|(k, _, _)| *k == name) {
-                let line = self.file.line_col(first.start).0;
-                self.error(
-                    kspan.clone(),
-                    format!("`{name}` is given twice in {what} (first on line {line})"),
-                );
-                prev_key = Some(name);
-                continue;
-            } else {
-                out.push((name, value, kspan));
-            }
-            prev_key = Some(name);
-        }
-        out
-    }
-
-    fn text(&mut self, node: &yaml::Node, what: &str) -> Option<String> {
-        match &node.value {
-            Value::Str(s) => Some(s.clone()),
-            Value::Null => None,
-            _ => {
-                self.error(
-                    span_of(node),
-                    format!("{what} must be text, not {}", node.kind()),
-                );
-                None
-            }
-        }
-    }
-
-    fn reference(&mut self, node: &yaml::Node, what: &str) -> Option<Ref> {
-        let id = self.text(node, what)?;
-        Some(Ref {
-            id,
-            span: span_of(node),
-        })
-    }
-
-    fn list<'n>(&mut self, node: &'n yaml::Node, what: &str) -> &'n [yaml::Node] {
-        match &node.value {
-            Value::Seq(items) => items,
-            Value::Null => &[],
-            _ => {
-                self.error(
-                    span_of(node),
-                    format!("{what} must be a list, not {}", node.kind()),
-                );
-                &[]
-            }
-        }
-    }
-}
 
 /// Reads a tree file. Returns the tree (as complete as the input allows) and
 /// every problem found; `None` when the file is not a tree at all.
@@ -164,10 +54,7 @@ pub fn parse(file: &SourceFile) -> (Option<Tree>, Vec<Diagnostic>) {
             return (None, vec![d]);
         }
     };
-    let mut r = Reader {
-        file,
-        errors: Vec::new(),
-    };
+    let mut r = Reader::new(file);
     let mut title = None;
     let mut description = None;
     let mut start = None;
@@ -448,185 +335,4 @@ fn read_node(r: &mut Reader, id: &str, id_span: Range<usize>, body: &yaml::Node)
         }
     }
     Some(node)
-}
-
-fn read_option(r: &mut Reader, item: &yaml::Node) -> Option<Opt> {
-    let entries = r.entries(item, "this option", OPTION_KEYS);
-    let get = |k: &str| {
-        entries
-            .iter()
-            .find(|(key, _, _)| *key == k)
-            .map(|(_, v, _)| *v)
-    };
-    let span = item.start..item.start + 1;
-    let id = get("id").and_then(|v| r.text(v, "an option's `id`").map(|s| (s, span_of(v))));
-    let label =
-        get("label").and_then(|v| r.text(v, "an option's `label`").map(|s| (s, span_of(v))));
-    let Some((id, id_span)) = id else {
-        r.error(span, "this option has no `id`").help =
-            Some("options need `id` (used in URLs and rules) and `label`".into());
-        return None;
-    };
-    if !valid_id(&id) {
-        r.error(id_span.clone(), format!("`{id}` is not a valid option id")).help =
-            Some("ids use lowercase letters, digits and hyphens, start with a letter or digit, at most 64 characters".into());
-    }
-    let Some((label, label_span)) = label else {
-        r.error(id_span, format!("option `{id}` has no `label`"));
-        return None;
-    };
-    let hint = get("hint").and_then(|v| r.text(v, "an option's `hint`"));
-    let next = get("next").and_then(|v| r.reference(v, "an option's `next`"));
-    Some(Opt {
-        id,
-        id_span,
-        label,
-        label_span,
-        hint,
-        next,
-        span,
-    })
-}
-
-fn read_rule(r: &mut Reader, item: &yaml::Node) -> Option<Rule> {
-    let entries = r.entries(item, "this rule", RULE_KEYS);
-    let span = item.start..item.start + 1;
-    let mut rule = Rule {
-        conds: Vec::new(),
-        has_if: false,
-        go: None,
-        span: span.clone(),
-    };
-    for (key, value, _) in &entries {
-        match *key {
-            "go" => rule.go = r.reference(value, "`go`"),
-            "if" => {
-                rule.has_if = true;
-                if !matches!(value.value, Value::Map(_)) {
-                    r.error(
-                        span_of(value),
-                        "`if` maps question ids to option ids, like `if: { kind: honest }`",
-                    );
-                }
-                // `if` keys are question ids, checked against the tree later.
-                if let Value::Map(conds) = &value.value {
-                    for (k, v) in conds {
-                        let Some(q) = k.as_str() else { continue };
-                        let options: Vec<Ref> = match &v.value {
-                            Value::Str(s) => vec![Ref {
-                                id: s.clone(),
-                                span: span_of(v),
-                            }],
-                            Value::Seq(items) => items
-                                .iter()
-                                .filter_map(|i| {
-                                    i.as_str().map(|s| Ref {
-                                        id: s.to_string(),
-                                        span: span_of(i),
-                                    })
-                                })
-                                .collect(),
-                            _ => {
-                                r.error(
-                                    span_of(v),
-                                    "a condition names an option id or a list of them",
-                                );
-                                Vec::new()
-                            }
-                        };
-                        if conds
-                            .iter()
-                            .filter(|(k2, _)| k2.as_str() == Some(q))
-                            .count()
-                            > 1
-                            && conds.iter().position(|(k2, _)| k2.as_str() == Some(q))
-                                != conds.iter().position(|(k2, _)| std::ptr::eq(k2, k))
-                        {
-                            r.error(span_of(k), format!("`{q}` is named twice in this `if`"));
-                        }
-                        rule.conds.push(Cond {
-                            question: Ref {
-                                id: q.to_string(),
-                                span: span_of(k),
-                            },
-                            options,
-                        });
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if rule.go.is_none() {
-        r.error(span, "this rule has no `go`").help =
-            Some("each rule needs `go:` naming the node it leads to".into());
-    }
-    Some(rule)
-}
-
-fn read_guide(r: &mut Reader, item: &yaml::Node) -> Option<GuideLink> {
-    match &item.value {
-        Value::Str(s) => Some(GuideLink {
-            path: s.clone(),
-            label: None,
-            span: span_of(item),
-        }),
-        Value::Map(_) => {
-            let entries = r.entries(item, "this guide link", GUIDE_KEYS);
-            let path = entries
-                .iter()
-                .find(|(k, _, _)| *k == "path")
-                .map(|(_, v, _)| *v);
-            let label = entries
-                .iter()
-                .find(|(k, _, _)| *k == "label")
-                .and_then(|(_, v, _)| v.as_str().map(String::from));
-            match path {
-                Some(p) => Some(GuideLink {
-                    path: p.as_str()?.to_string(),
-                    label,
-                    span: span_of(p),
-                }),
-                None => {
-                    r.error(item.start..item.start + 1, "this guide link has no `path`");
-                    None
-                }
-            }
-        }
-        _ => {
-            r.error(
-                span_of(item),
-                "a guide link is a path, or `{ path: …, label: … }`",
-            );
-            None
-        }
-    }
-}
-
-fn read_test(r: &mut Reader, item: &yaml::Node) -> Option<TreeTest> {
-    let entries = r.entries(item, "this test", TEST_KEYS);
-    let span = item.start..item.start + 1;
-    let mut test = TreeTest {
-        answers: Vec::new(),
-        expect: None,
-        span: span.clone(),
-    };
-    for (key, value, _) in &entries {
-        match *key {
-            "answers" => {
-                for a in r.list(value, "`answers`").to_vec() {
-                    if let Some(rf) = r.reference(&a, "an answer") {
-                        test.answers.push(rf);
-                    }
-                }
-            }
-            "expect" => test.expect = r.reference(value, "`expect`"),
-            _ => {}
-        }
-    }
-    if test.expect.is_none() {
-        r.error(span, "this test has no `expect`").help =
-            Some("name the outcome these answers must reach".into());
-    }
-    Some(test)
 }
