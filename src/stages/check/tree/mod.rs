@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 use crate::model::reserved::MAP_SEGMENT;
-use crate::model::tree::{Kind, NodeIdx, Ref, Tree};
+use crate::model::tree::{Cond, Kind, Node, NodeIdx, Opt, Ref, Rule, Tree};
 
 /// A label longer than this is hard to read as a button.
 const LONG_LABEL: usize = 120;
@@ -26,21 +26,54 @@ pub fn check_structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
 
 fn structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let ids: Vec<&str> = tree.nodes.iter().map(|n| n.id.as_str()).collect();
-    let unknown = |r: &Ref, what: &str| -> Diagnostic {
-        let mut d = Diagnostic::error(format!(
-            "{what} `{}`, which is not a node of this tree",
-            r.id
-        ))
-        .at(file, r.span.clone());
-        if let Some(h) = did_you_mean(&r.id, ids.iter().copied()) {
-            d = d.help(h);
+    check_start(tree, file, &mut out);
+    for node in &tree.nodes {
+        match &node.kind {
+            Kind::Question { options, rules } => {
+                check_options(tree, file, node, options, &mut out);
+                check_routing(file, node, options, rules, &mut out);
+                check_rules(tree, file, node, rules, &mut out);
+            }
+            Kind::Info { next: Some(next) } if tree.index_of(&next.id).is_none() => {
+                let what = format!("info node `{}` leads to", node.id);
+                out.push(unknown_node(tree, file, next, &what));
+            }
+            _ => {}
         }
-        d
-    };
+    }
+    check_map_segment(tree, file, &mut out);
 
+    // The flow is only followed once every reference in it holds, and
+    // reachability only asked once it has no loops.
+    if out.iter().any(Diagnostic::is_error) {
+        return out;
+    }
+    check_cycles(tree, file, &mut out);
+    if out.iter().any(Diagnostic::is_error) {
+        return out;
+    }
+    check_reachable(tree, file, &mut out);
+    out
+}
+
+/// A reference to a node the tree does not have, with the nearest id as a
+/// suggestion.
+fn unknown_node(tree: &Tree, file: &SourceFile, r: &Ref, what: &str) -> Diagnostic {
+    let d = Diagnostic::error(format!(
+        "{what} `{}`, which is not a node of this tree",
+        r.id
+    ))
+    .at(file, r.span.clone());
+    match did_you_mean(&r.id, tree.nodes.iter().map(|n| n.id.as_str())) {
+        Some(h) => d.help(h),
+        None => d,
+    }
+}
+
+/// `start` must name a node, and not an outcome.
+fn check_start(tree: &Tree, file: &SourceFile, out: &mut Vec<Diagnostic>) {
     match (&tree.start, tree.start_index()) {
-        (Some(r), None) => out.push(unknown(r, "`start` names")),
+        (Some(r), None) => out.push(unknown_node(tree, file, r, "`start` names")),
         (Some(r), Some(i)) if tree.nodes[i].is_outcome() => out.push(
             Diagnostic::error(format!(
                 "`start` names the outcome `{}`; a tree starts with a question or an info page",
@@ -50,159 +83,229 @@ fn structure(tree: &Tree, file: &SourceFile) -> Vec<Diagnostic> {
         ),
         _ => {}
     }
+}
 
-    for node in &tree.nodes {
-        match &node.kind {
-            Kind::Question { options, rules } => {
-                let mut seen_ids: Vec<&str> = Vec::new();
-                let mut seen_labels: Vec<&str> = Vec::new();
-                for o in options {
-                    if seen_ids.contains(&o.id.as_str()) {
-                        out.push(
-                            Diagnostic::error(format!(
-                                "question `{}` has two options with the id `{}`",
-                                node.id, o.id
-                            ))
-                            .at(file, o.id_span.clone()),
-                        );
-                    }
-                    if seen_labels.contains(&o.label.as_str()) {
-                        out.push(
-                            Diagnostic::error(format!(
-                                "question `{}` has two options labelled “{}”",
-                                node.id, o.label
-                            ))
-                            .at(file, o.label_span.clone()),
-                        );
-                    }
-                    seen_ids.push(&o.id);
-                    seen_labels.push(&o.label);
-                    if o.label.chars().count() > LONG_LABEL {
-                        out.push(
-                            Diagnostic::warning(format!("this label is {} characters long; readers scan labels, so keep them under {LONG_LABEL}", o.label.chars().count()))
-                                .at(file, o.label_span.clone())
-                                .help("move the detail into the option's `hint`")
-                                .code(Code::TreeSchema),
-                        );
-                    }
-                    if let Some(next) = &o.next {
-                        if tree.index_of(&next.id).is_none() {
-                            out.push(unknown(next, &format!("option `{}` leads to", o.id)));
-                        }
-                    }
-                }
-                let with_next = options.iter().filter(|o| o.next.is_some()).count();
-                if !rules.is_empty() && with_next > 0 {
-                    let o = options.iter().find(|o| o.next.is_some()).expect("counted");
-                    out.push(
-                        Diagnostic::error(format!("question `{}` mixes `next` on its options with rules on the question", node.id))
-                            .at(file, o.next.as_ref().map(|r| r.span.clone()).unwrap_or(o.span.clone()))
-                            .help("use either `next` on every option, or rules under the question's `next`, not both"),
-                    );
-                } else if rules.is_empty() && with_next < options.len() && !options.is_empty() {
-                    let o = options.iter().find(|o| o.next.is_none()).expect("counted");
-                    out.push(
-                        Diagnostic::error(format!("option `{}` of question `{}` leads nowhere", o.id, node.id))
-                            .at(file, o.id_span.clone())
-                            .help("give every option `next: <node>`, or give the question rules under `next`"),
-                    );
-                }
-                for (i, rule) in rules.iter().enumerate() {
-                    if let Some(go) = &rule.go {
-                        if tree.index_of(&go.id).is_none() {
-                            out.push(unknown(go, "this rule goes to"));
-                        }
-                    }
-                    let last = i + 1 == rules.len();
-                    if !rule.has_if && !last {
-                        out.push(
-                            Diagnostic::error("a rule without `if` must come last: the rules after it can never apply")
-                                .at(file, rule.span.clone())
-                                .help("move this default rule to the end of the list"),
-                        );
-                    }
-                    if last && rule.has_if {
-                        out.push(
-                            Diagnostic::error(format!("the rules of question `{}` have no default", node.id))
-                                .at(file, rule.span.clone())
-                                .help("end the list with a rule that has only `go:`, for answers no condition matches"),
-                        );
-                    }
-                    for cond in &rule.conds {
-                        match tree.index_of(&cond.question.id).map(|q| &tree.nodes[q]) {
-                            None => out.push(unknown(&cond.question, "this condition names")),
-                            Some(q) => match &q.kind {
-                                Kind::Question { options: qopts, .. } => {
-                                    for o in &cond.options {
-                                        if !qopts.iter().any(|x| x.id == o.id) {
-                                            let mut d = Diagnostic::error(format!("question `{}` has no option `{}`", q.id, o.id)).at(file, o.span.clone());
-                                            if let Some(h) = did_you_mean(&o.id, qopts.iter().map(|x| x.id.as_str())) {
-                                                d = d.help(h);
-                                            }
-                                            out.push(d);
-                                        }
-                                    }
-                                }
-                                _ => out.push(
-                                    Diagnostic::error(format!("this condition names `{}`, which is {} node, not a question", q.id, if q.is_outcome() { "an outcome" } else { "an info" }))
-                                        .at(file, cond.question.span.clone()),
-                                ),
-                            },
-                        }
-                    }
-                }
+/// A question's options: ids and labels told apart, labels short enough to
+/// read as buttons, and each `next` naming a node.
+fn check_options(
+    tree: &Tree,
+    file: &SourceFile,
+    node: &Node,
+    options: &[Opt],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen_ids: Vec<&str> = Vec::new();
+    let mut seen_labels: Vec<&str> = Vec::new();
+    for o in options {
+        if seen_ids.contains(&o.id.as_str()) {
+            out.push(
+                Diagnostic::error(format!(
+                    "question `{}` has two options with the id `{}`",
+                    node.id, o.id
+                ))
+                .at(file, o.id_span.clone()),
+            );
+        }
+        if seen_labels.contains(&o.label.as_str()) {
+            out.push(
+                Diagnostic::error(format!(
+                    "question `{}` has two options labelled “{}”",
+                    node.id, o.label
+                ))
+                .at(file, o.label_span.clone()),
+            );
+        }
+        seen_ids.push(&o.id);
+        seen_labels.push(&o.label);
+        let chars = o.label.chars().count();
+        if chars > LONG_LABEL {
+            out.push(
+                Diagnostic::warning(format!(
+                    "this label is {chars} characters long; readers scan labels, so keep them under {LONG_LABEL}"
+                ))
+                .at(file, o.label_span.clone())
+                .help("move the detail into the option's `hint`")
+                .code(Code::TreeSchema),
+            );
+        }
+        if let Some(next) = &o.next {
+            if tree.index_of(&next.id).is_none() {
+                out.push(unknown_node(
+                    tree,
+                    file,
+                    next,
+                    &format!("option `{}` leads to", o.id),
+                ));
             }
-            Kind::Info { next: Some(next) } if tree.index_of(&next.id).is_none() => {
-                out.push(unknown(next, &format!("info node `{}` leads to", node.id)));
-            }
-            _ => {}
         }
     }
+}
 
-    // The first page's options become URL segments next to `map/`.
-    if let Some(s) = tree.start_index() {
-        if let Kind::Question { options, .. } = &tree.nodes[s].kind {
-            for o in options.iter().filter(|o| o.id == MAP_SEGMENT) {
-                out.push(
-                    Diagnostic::error("the first question cannot have an option with the id `map`: that URL is the tree's map")
-                        .at(file, o.id_span.clone())
-                        .help("rename the option, e.g. `on-the-map`"),
-                );
+/// A question leads on either by `next` on every option or by rules under
+/// its own `next`: not both, and not neither.
+fn check_routing(
+    file: &SourceFile,
+    node: &Node,
+    options: &[Opt],
+    rules: &[Rule],
+    out: &mut Vec<Diagnostic>,
+) {
+    let with_next = options.iter().filter(|o| o.next.is_some()).count();
+    if !rules.is_empty() && with_next > 0 {
+        let o = options.iter().find(|o| o.next.is_some()).expect("counted");
+        out.push(
+            Diagnostic::error(format!(
+                "question `{}` mixes `next` on its options with rules on the question",
+                node.id
+            ))
+            .at(
+                file,
+                o.next
+                    .as_ref()
+                    .map(|r| r.span.clone())
+                    .unwrap_or(o.span.clone()),
+            )
+            .help(
+                "use either `next` on every option, or rules under the question's `next`, not both",
+            ),
+        );
+    } else if rules.is_empty() && with_next < options.len() && !options.is_empty() {
+        let o = options.iter().find(|o| o.next.is_none()).expect("counted");
+        out.push(
+            Diagnostic::error(format!(
+                "option `{}` of question `{}` leads nowhere",
+                o.id, node.id
+            ))
+            .at(file, o.id_span.clone())
+            .help("give every option `next: <node>`, or give the question rules under `next`"),
+        );
+    }
+}
+
+/// A question's rules: each goes to a node, exactly the last one has no `if`,
+/// and their conditions name real questions and options.
+fn check_rules(
+    tree: &Tree,
+    file: &SourceFile,
+    node: &Node,
+    rules: &[Rule],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, rule) in rules.iter().enumerate() {
+        if let Some(go) = &rule.go {
+            if tree.index_of(&go.id).is_none() {
+                out.push(unknown_node(tree, file, go, "this rule goes to"));
             }
         }
-        if tree.nodes[s].id == MAP_SEGMENT && matches!(tree.nodes[s].kind, Kind::Info { .. }) {
+        let last = i + 1 == rules.len();
+        if !rule.has_if && !last {
             out.push(
                 Diagnostic::error(
-                    "a starting info node cannot have the id `map`: that URL is the tree's map",
+                    "a rule without `if` must come last: the rules after it can never apply",
                 )
-                .at(file, tree.nodes[s].id_span.clone()),
+                .at(file, rule.span.clone())
+                .help("move this default rule to the end of the list"),
+            );
+        }
+        if last && rule.has_if {
+            out.push(
+                Diagnostic::error(format!(
+                    "the rules of question `{}` have no default",
+                    node.id
+                ))
+                .at(file, rule.span.clone())
+                .help("end the list with a rule that has only `go:`, for answers no condition matches"),
+            );
+        }
+        for cond in &rule.conds {
+            check_condition(tree, file, cond, out);
+        }
+    }
+}
+
+/// A condition names a question of this tree and options it has.
+fn check_condition(tree: &Tree, file: &SourceFile, cond: &Cond, out: &mut Vec<Diagnostic>) {
+    let Some(q) = tree.index_of(&cond.question.id).map(|q| &tree.nodes[q]) else {
+        out.push(unknown_node(
+            tree,
+            file,
+            &cond.question,
+            "this condition names",
+        ));
+        return;
+    };
+    let Kind::Question { options, .. } = &q.kind else {
+        out.push(
+            Diagnostic::error(format!(
+                "this condition names `{}`, which is {} node, not a question",
+                q.id,
+                if q.is_outcome() {
+                    "an outcome"
+                } else {
+                    "an info"
+                }
+            ))
+            .at(file, cond.question.span.clone()),
+        );
+        return;
+    };
+    for o in &cond.options {
+        if !options.iter().any(|x| x.id == o.id) {
+            let d = Diagnostic::error(format!("question `{}` has no option `{}`", q.id, o.id))
+                .at(file, o.span.clone());
+            out.push(
+                match did_you_mean(&o.id, options.iter().map(|x| x.id.as_str())) {
+                    Some(h) => d.help(h),
+                    None => d,
+                },
             );
         }
     }
+}
 
-    if out.iter().any(Diagnostic::is_error) {
-        return out;
-    }
-    check_cycles(tree, file, &mut out);
-    if out.iter().any(Diagnostic::is_error) {
-        return out;
-    }
-    if let Some(start) = tree.start_index() {
-        let reachable = reachable_from(tree, start);
-        for (i, node) in tree.nodes.iter().enumerate() {
-            if !reachable.contains(&i) {
-                out.push(
-                    Diagnostic::error(format!(
-                        "node `{}` cannot be reached from the start (`{}`)",
-                        node.id, tree.nodes[start].id
-                    ))
-                    .at(file, node.id_span.clone())
-                    .help("link to it from an option or a rule, or remove it"),
-                );
-            }
+/// The first page's options become URL segments next to `map/`, so none of
+/// them (and no starting info node) may be called `map`.
+fn check_map_segment(tree: &Tree, file: &SourceFile, out: &mut Vec<Diagnostic>) {
+    let Some(s) = tree.start_index() else {
+        return;
+    };
+    if let Kind::Question { options, .. } = &tree.nodes[s].kind {
+        for o in options.iter().filter(|o| o.id == MAP_SEGMENT) {
+            out.push(
+                Diagnostic::error("the first question cannot have an option with the id `map`: that URL is the tree's map")
+                    .at(file, o.id_span.clone())
+                    .help("rename the option, e.g. `on-the-map`"),
+            );
         }
     }
-    out
+    if tree.nodes[s].id == MAP_SEGMENT && matches!(tree.nodes[s].kind, Kind::Info { .. }) {
+        out.push(
+            Diagnostic::error(
+                "a starting info node cannot have the id `map`: that URL is the tree's map",
+            )
+            .at(file, tree.nodes[s].id_span.clone()),
+        );
+    }
+}
+
+/// Every node can be reached from the start.
+fn check_reachable(tree: &Tree, file: &SourceFile, out: &mut Vec<Diagnostic>) {
+    let Some(start) = tree.start_index() else {
+        return;
+    };
+    let reachable = reachable_from(tree, start);
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if !reachable.contains(&i) {
+            out.push(
+                Diagnostic::error(format!(
+                    "node `{}` cannot be reached from the start (`{}`)",
+                    node.id, tree.nodes[start].id
+                ))
+                .at(file, node.id_span.clone())
+                .help("link to it from an option or a rule, or remove it"),
+            );
+        }
+    }
 }
 
 fn reachable_from(tree: &Tree, start: NodeIdx) -> HashSet<NodeIdx> {
