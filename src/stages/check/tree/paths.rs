@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::base::diagnostics::{with_code, Code, Diagnostic, SourceFile};
 use crate::model::tree::unfold::{self, Step, UnfoldError};
-use crate::model::tree::{Kind, NodeIdx, Tree, TreeTest};
+use crate::model::tree::{Kind, Node, NodeIdx, Rule, Tree, TreeTest};
 
 /// The most a tree's pages may weigh together, text and links counted.
 const MAX_TREE_BYTES: usize = 100_000_000;
@@ -59,105 +59,149 @@ pub fn check_paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Di
 }
 
 fn paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Diagnostic>) {
-    let mut out = Vec::new();
     let steps = match unfold::unfold(tree) {
         Ok(s) => s,
-        Err(UnfoldError::TooManyPaths { limit }) => {
-            out.push(
-                Diagnostic::error(format!("this tree has more than {limit} paths from start to an outcome"))
-                    .at(file, 0..0)
-                    .help("split it into smaller trees, or raise the limit with `max-paths: N` at the top")
-                    .code(Code::TreeSize),
-            );
-            return (None, out);
-        }
-        Err(UnfoldError::PathTooLong { node }) => {
-            out.push(
-                Diagnostic::error(format!(
-                    "a path through this tree is too long by the time it reaches `{}`: at most {} steps and {} characters of URL",
-                    tree.nodes[node].id,
-                    unfold::MAX_PATH_STEPS,
-                    unfold::MAX_URL_BYTES
-                ))
-                .at(file, tree.nodes[node].id_span.clone())
-                .help("readers give up long before this; split the flow into smaller trees")
-                .code(Code::TreeSize),
-            );
-            return (None, out);
-        }
-        Err(UnfoldError::TooManySteps) => {
-            out.push(
-                Diagnostic::error(format!(
-                    "this tree unfolds into more than {} pages",
-                    unfold::MAX_STEPS
-                ))
-                .at(file, 0..0)
-                .help("split it into smaller trees")
-                .code(Code::TreeSize),
-            );
-            return (None, out);
-        }
+        Err(e) => return (None, vec![unfold_error(tree, file, &e)]),
     };
-    let bytes = estimated_bytes(tree, &steps);
-    if bytes > MAX_TREE_BYTES {
-        out.push(
-            Diagnostic::error(format!(
-                "this tree's pages would come to about {} MB; a tree may write at most {} MB",
-                bytes / 1_000_000,
-                MAX_TREE_BYTES / 1_000_000
-            ))
-            .at(file, 0..0)
-            .help("every page repeats the tree's title and the answers so far: shorten long texts, or split the tree")
-            .code(Code::TreeSize),
-        );
-        return (None, out);
+    if let Some(d) = too_heavy(tree, file, &steps) {
+        return (None, vec![d]);
     }
-
-    // Which questions have been answered, by the time each question is asked.
-    let mut answered_at: Vec<Option<BTreeSet<NodeIdx>>> = vec![None; tree.nodes.len()];
-    let mut reached = vec![false; tree.nodes.len()];
-    for step in &steps {
-        reached[step.node] = true;
-        if tree.nodes[step.node].is_question() {
-            let set = answered_at[step.node].get_or_insert_with(BTreeSet::new);
-            set.extend(step.answers.iter().map(|a| a.question));
-            set.insert(step.node);
+    let mut out = Vec::new();
+    let coverage = Coverage::of(tree, &steps);
+    // One pass over the nodes, so problems are listed in the file's order.
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if let (Kind::Question { rules, .. }, Some(answered)) =
+            (&node.kind, &coverage.answered_at[i])
+        {
+            check_conditions_answerable(tree, file, node, rules, answered, &mut out);
+        }
+        if node.is_outcome() && !coverage.reached[i] {
+            out.push(unreached_outcome(file, node));
         }
     }
-    for (i, node) in tree.nodes.iter().enumerate() {
-        if let (Kind::Question { rules, .. }, Some(answered)) = (&node.kind, &answered_at[i]) {
-            for cond in rules.iter().flat_map(|r| &r.conds) {
-                let Some(q) = tree.index_of(&cond.question.id) else {
-                    continue;
-                };
-                if !answered.contains(&q) {
-                    out.push(
-                        Diagnostic::error(format!(
-                            "this condition asks about `{}`, but no path reaches `{}` after answering it, so the rule never applies",
-                            cond.question.id, node.id
-                        ))
-                        .at(file, cond.question.span.clone()),
-                    );
-                }
+    check_tests(tree, file, &steps, &coverage.reached, &mut out);
+    (Some(steps), out)
+}
+
+/// Why the tree could not be unfolded: it is too big to publish.
+fn unfold_error(tree: &Tree, file: &SourceFile, e: &UnfoldError) -> Diagnostic {
+    let d = match e {
+        UnfoldError::TooManyPaths { limit } => Diagnostic::error(format!(
+            "this tree has more than {limit} paths from start to an outcome"
+        ))
+        .at(file, 0..0)
+        .help("split it into smaller trees, or raise the limit with `max-paths: N` at the top"),
+        UnfoldError::PathTooLong { node } => Diagnostic::error(format!(
+            "a path through this tree is too long by the time it reaches `{}`: at most {} steps and {} characters of URL",
+            tree.nodes[*node].id,
+            unfold::MAX_PATH_STEPS,
+            unfold::MAX_URL_BYTES
+        ))
+        .at(file, tree.nodes[*node].id_span.clone())
+        .help("readers give up long before this; split the flow into smaller trees"),
+        UnfoldError::TooManySteps => Diagnostic::error(format!(
+            "this tree unfolds into more than {} pages",
+            unfold::MAX_STEPS
+        ))
+        .at(file, 0..0)
+        .help("split it into smaller trees"),
+    };
+    d.code(Code::TreeSize)
+}
+
+/// An error when the tree's pages would weigh more than a build may write.
+fn too_heavy(tree: &Tree, file: &SourceFile, steps: &[Step]) -> Option<Diagnostic> {
+    let bytes = estimated_bytes(tree, steps);
+    (bytes > MAX_TREE_BYTES).then(|| {
+        Diagnostic::error(format!(
+            "this tree's pages would come to about {} MB; a tree may write at most {} MB",
+            bytes / 1_000_000,
+            MAX_TREE_BYTES / 1_000_000
+        ))
+        .at(file, 0..0)
+        .help("every page repeats the tree's title and the answers so far: shorten long texts, or split the tree")
+        .code(Code::TreeSize)
+    })
+}
+
+/// What the unfolded steps show about each node.
+struct Coverage {
+    /// For each question, the questions answered by the time it is asked on
+    /// any path, itself included; `None` when no path asks it.
+    answered_at: Vec<Option<BTreeSet<NodeIdx>>>,
+    /// Whether some path reaches the node.
+    reached: Vec<bool>,
+}
+
+impl Coverage {
+    fn of(tree: &Tree, steps: &[Step]) -> Self {
+        let mut answered_at: Vec<Option<BTreeSet<NodeIdx>>> = vec![None; tree.nodes.len()];
+        let mut reached = vec![false; tree.nodes.len()];
+        for step in steps {
+            reached[step.node] = true;
+            if tree.nodes[step.node].is_question() {
+                let set = answered_at[step.node].get_or_insert_with(BTreeSet::new);
+                set.extend(step.answers.iter().map(|a| a.question));
+                set.insert(step.node);
             }
         }
-        if node.is_outcome() && !reached[i] {
+        Coverage {
+            answered_at,
+            reached,
+        }
+    }
+}
+
+/// A rule's condition can only apply if its question has been answered by
+/// the time the rule's question is asked, on some path.
+fn check_conditions_answerable(
+    tree: &Tree,
+    file: &SourceFile,
+    node: &Node,
+    rules: &[Rule],
+    answered: &BTreeSet<NodeIdx>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for cond in rules.iter().flat_map(|r| &r.conds) {
+        let Some(q) = tree.index_of(&cond.question.id) else {
+            continue;
+        };
+        if !answered.contains(&q) {
             out.push(
                 Diagnostic::error(format!(
-                    "no answers lead to the outcome `{}` once the rules' conditions are applied",
-                    node.id
+                    "this condition asks about `{}`, but no path reaches `{}` after answering it, so the rule never applies",
+                    cond.question.id, node.id
                 ))
-                .at(file, node.id_span.clone())
-                .help("check the `if` conditions of the rules that go here"),
+                .at(file, cond.question.span.clone()),
             );
         }
     }
+}
 
-    // `tests`: follow the answers through the real steps.
+/// An outcome the flow links to but no answers reach: the conditions of the
+/// rules on the way to it rule it out.
+fn unreached_outcome(file: &SourceFile, node: &Node) -> Diagnostic {
+    Diagnostic::error(format!(
+        "no answers lead to the outcome `{}` once the rules' conditions are applied",
+        node.id
+    ))
+    .at(file, node.id_span.clone())
+    .help("check the `if` conditions of the rules that go here")
+}
+
+/// `tests`: follows each entry's answers through the real steps, then warns
+/// of reachable outcomes no entry reaches.
+fn check_tests(
+    tree: &Tree,
+    file: &SourceFile,
+    steps: &[Step],
+    reached: &[bool],
+    out: &mut Vec<Diagnostic>,
+) {
     let mut tested = vec![false; tree.nodes.len()];
     let mut failed = Vec::new();
     for test in &tree.tests {
-        if let Some(end) = run_test(tree, file, &steps, test, &mut failed) {
+        if let Some(end) = run_test(tree, file, steps, test, &mut failed) {
             tested[end] = true;
         }
     }
@@ -175,7 +219,6 @@ fn paths(tree: &Tree, file: &SourceFile) -> (Option<Vec<Step>>, Vec<Diagnostic>)
             );
         }
     }
-    (Some(steps), out)
 }
 
 /// Follows a test's answers; returns the outcome it ends at when it passes.
