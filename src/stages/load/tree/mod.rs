@@ -1,7 +1,7 @@
 //! Reading a tree's YAML into the model, reporting every unknown key, missing
 //! field and wrong shape at its line.
 //!
-//! This file reads the top level and the nodes; [`parts`] has the reader the
+//! This file reads the top level and the nodes; `parts.rs` has the reader the
 //! errors are collected by and the readers of options, rules, guide links
 //! and tests.
 
