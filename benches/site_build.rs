@@ -59,11 +59,19 @@ fn main() {
         generate_corpus(n, dir.path());
         println!("\n== {n} guides");
         // The same content without the search index, since Hugo builds none.
+        // (A copy: a site's content folder must lie inside it.)
         let plain = dir.path().join("ours-no-search");
         std::fs::create_dir_all(&plain).unwrap();
+        let copied = Command::new("cp")
+            .arg("-r")
+            .arg(dir.path().join("ours/content"))
+            .arg(plain.join("content"))
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(copied, "could not copy the corpus");
         std::fs::write(
             plain.join("book.toml"),
-            "[book]\ntitle = \"Bench\"\n[build]\ncontent-dir = \"../ours/content\"\nsearch = false\n",
+            "[book]\ntitle = \"Bench\"\n[build]\nsearch = false\n",
         )
         .unwrap();
         let mut ours = Vec::new();
