@@ -3,6 +3,7 @@
 // `npm test --prefix tests/browser` (see the README).
 
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { AXE, buildSite, follow, launch, screenshotDir, serve, watch } from "./harness.mjs";
@@ -222,6 +223,40 @@ describe("search", () => {
       await page.goto(`${server.base}search/?tag=apology`);
       await page.locator(".search-results li").first().waitFor();
       assert.ok((await page.locator(".search-results li").count()) >= 1, "a tag alone lists its guides");
+    });
+  });
+});
+
+// The same queries must find the same pages however mendbook drives
+// pagefind (one index or several, whole pages or their text). The baseline
+// was recorded before search was reworked; RECORD_SEARCH=1 records it again.
+const QUERIES = [
+  "mistake", "apologize", "apology", "favour", "boss", "trust", "relationship",
+  "policy", "plan", "learn", "second look", "move on", "manager", "checklist",
+];
+
+describe("search results", () => {
+  test("the same queries find the same pages as the recorded baseline", async () => {
+    const file = path.join(path.dirname(new URL(import.meta.url).pathname), "search-baseline.json");
+    await withPage({}, async (page) => {
+      await page.goto(`${server.base}search/`);
+      const found = await page.evaluate(async ({ base, queries }) => {
+        const pagefind = await import(`${base}pagefind/pagefind.js`);
+        await pagefind.init();
+        const out = {};
+        for (const q of queries) {
+          const search = await pagefind.search(q);
+          const data = await Promise.all(search.results.map((r) => r.data()));
+          out[q] = data.map((d) => d.url).sort();
+        }
+        return out;
+      }, { base: server.base, queries: QUERIES });
+      if (process.env.RECORD_SEARCH) {
+        fs.writeFileSync(file, JSON.stringify(found, null, 2) + "\n");
+      }
+      const baseline = JSON.parse(fs.readFileSync(file, "utf8"));
+      assert.deepEqual(found, baseline);
+      assert.ok(Object.values(found).every((urls) => urls.length > 0), "every query finds something");
     });
   });
 });
