@@ -412,7 +412,7 @@ fn build(args: BuildArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
     let config = Config::load(&root, &overrides)?;
     printer.detail(format!("site: {}", root.display()));
     let out_dir = config.build_dir.clone();
-    // Pages are indexed for search while the rest still render.
+    // Each shard of pages is indexed while the next renders.
     let search = config.search.then(|| {
         Box::new(crate::app::indexer::Indexer::start(&config.language))
             as Box<dyn engine::SearchSink>
@@ -421,6 +421,12 @@ fn build(args: BuildArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
     printer.diagnostics(&report.warnings);
     for (stage, time) in &report.stages {
         printer.detail(format!("{stage}: {}", format_duration(*time)));
+    }
+    if let Some(search) = report.search {
+        printer.detail(format!(
+            "search index: {} of {} shards indexed, the rest unchanged",
+            search.reindexed, search.shards
+        ));
     }
     let w = &report.write;
     let shown = out_dir.strip_prefix(&cwd).unwrap_or(&out_dir);
@@ -448,6 +454,12 @@ fn check(args: SiteArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
     printer.diagnostics(&report.warnings);
     for (stage, time) in &report.stages {
         printer.detail(format!("{stage}: {}", format_duration(*time)));
+    }
+    if let Some(search) = report.search {
+        printer.detail(format!(
+            "search index: {} of {} shards indexed, the rest unchanged",
+            search.reindexed, search.shards
+        ));
     }
     let warnings = report.warnings.len();
     printer.info(format!(

@@ -7,14 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use std::collections::HashMap;
-
-use crate::app::indexer::{index_now, Background, Indexed};
+use crate::app::indexer::{index_now, Background, Bundle, Indexed};
 use crate::app::serve::{self, Live, LiveEvent, Problem, Reload};
 use crate::app::watch::Watcher;
-use crate::base::artifact::{ChangeSet, Coverage, Fingerprint};
+use crate::base::artifact::{ChangeSet, Coverage};
 use crate::base::diagnostics::{Code, Diagnostic};
-use crate::base::paths::OutputPath;
 use crate::engine::disk::DiskSink;
 use crate::engine::{shown_build_dir, Engine, Part, Update};
 use crate::model::config::{Config, Overrides};
@@ -152,23 +149,23 @@ fn publish_bundle(live: &Live, changes: &ChangeSet) {
         .send(LiveEvent::Reload(Reload::Pages(vec![search])));
 }
 
-/// Starts the background indexer; `apply` gets each new bundle's changes
-/// against the last one (`published`: the fingerprints of its files).
+/// Starts the background indexer; `apply` gets each run's changes to the
+/// bundle, starting from `bundle` as published.
 fn start_search(
     report: &Reporter,
-    mut published: HashMap<OutputPath, Fingerprint>,
+    mut bundle: Bundle,
     mut apply: impl FnMut(&ChangeSet) + Send + 'static,
 ) -> Background {
     let report = report.clone();
-    Background::start(move |done: Indexed| match done.bundle {
-        Ok(bundle) => {
-            apply(&ChangeSet::between(&mut published, bundle, Coverage::Whole));
-            report(Note::Indexed {
-                pages: done.pages,
-                elapsed: done.elapsed,
-            });
+    Background::start(move |done: Indexed| {
+        let (pages, elapsed) = (done.pages, done.elapsed);
+        let (changes, problems) = bundle.absorb(done);
+        apply(&changes);
+        if problems.is_empty() {
+            report(Note::Indexed { pages, elapsed });
+        } else {
+            report(Note::Failed(problems));
         }
-        Err(d) => report(Note::Failed(vec![d])),
     })
 }
 
@@ -206,8 +203,8 @@ fn follow_changes(
             let _ = contain(|| publish(&inputs, &failed));
             continue;
         }
-        if let Some(snapshot) = engine.search_snapshot().filter(|_| reindex) {
-            search.submit(snapshot);
+        if let Some(work) = reindex.then(|| engine.search_work()).flatten() {
+            search.submit(work);
         }
     }
 }
@@ -309,13 +306,13 @@ pub(crate) fn serve(
 
     let search = {
         let live = live.clone();
-        start_search(&report, HashMap::new(), move |changes| {
+        start_search(&report, Bundle::default(), move |changes| {
             publish_bundle(&live, changes)
         })
     };
     // serve starts without an index; it follows in the background.
-    if let Some(snapshot) = engine.search_snapshot() {
-        search.submit(snapshot);
+    if let Some(work) = engine.search_work() {
+        search.submit(work);
     }
     let (live2, report2) = (live.clone(), report.clone());
     std::thread::spawn(move || {
@@ -357,19 +354,17 @@ pub(crate) fn watch(
     // later change, and the index is made before saying so.
     let mut engine = Engine::new(root, overrides);
     let first = engine.rebuild_site();
-    let mut bundle_prints = HashMap::new();
+    let mut bundle = Bundle::default();
     if first.failed() {
         report(Note::Failed(first.problems));
     } else {
         let mut written = sink.apply(&first.changes, Coverage::Whole);
-        if let Some(snapshot) = engine.search_snapshot() {
-            match index_now(&snapshot).bundle {
-                Ok(bundle) => {
-                    let bundle = ChangeSet::between(&mut bundle_prints, bundle, Coverage::Whole);
-                    written = written.and_then(|_| sink.apply(&bundle, Coverage::Part));
-                }
-                Err(d) => report(Note::Failed(vec![d])),
+        if let Some(work) = engine.search_work() {
+            let (changes, problems) = bundle.absorb(index_now(work));
+            if !problems.is_empty() {
+                report(Note::Failed(problems));
             }
+            written = written.and_then(|_| sink.apply(&changes, Coverage::Part));
         }
         match written {
             Ok(_) => {
@@ -406,7 +401,7 @@ pub(crate) fn watch(
     };
     let search = {
         let write = write.clone();
-        start_search(&report, bundle_prints, move |changes| {
+        start_search(&report, bundle, move |changes| {
             write(changes);
         })
     };

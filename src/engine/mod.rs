@@ -14,6 +14,7 @@ mod update;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -30,8 +31,9 @@ use crate::stages::links::{self, check_anchors, AnchorCheck, PageMarkdown};
 use crate::stages::load;
 use crate::stages::markdown::Highlighter;
 use crate::stages::render::Renderer;
+use crate::stages::search::{self, Page, Shards};
 use crate::stages::theme::Theme;
-use disk::{DiskSink, Removals, WriteSummary};
+use disk::{DiskSink, Removals, SearchKeys, WriteSummary};
 
 pub(crate) use update::{Part, Update};
 
@@ -141,14 +143,31 @@ pub(crate) struct Report {
     pub(crate) elapsed: Duration,
     /// How long each stage took, for `-v`.
     pub(crate) stages: Vec<(&'static str, Duration)>,
+    /// How much of the search index was built again; none without search.
+    pub(crate) search: Option<Reindexed>,
 }
 
-/// Receives the pages search covers while a build renders them, and makes
-/// the search bundle at the end. The app runs it on a thread of its own.
+/// Of a search index's shards, how many were built again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reindexed {
+    pub(crate) reindexed: usize,
+    pub(crate) shards: usize,
+}
+
+/// Indexes a build's search shards. The app runs it on threads of its
+/// own, so shards index while the next ones render.
 pub(crate) trait SearchSink: Sync {
-    fn offer(&self, url: &SitePath, artifact: &Artifact);
+    /// Queues one shard's pages. Waits while every indexer is busy, so
+    /// rendering never runs more than a shard ahead of indexing.
+    /// With `scripts`, its bundle carries pagefind's scripts too.
+    fn index(&self, shard: usize, pages: Vec<Page>, scripts: bool);
+    /// Waits for every queued shard and returns their bundles' files.
     fn finish(self: Box<Self>) -> Result<Vec<Artifact>, Diagnostic>;
 }
+
+/// What a build does with each shard of searched pages once rendered.
+/// (The split, the shard, whether it is the primary, its pages.)
+type OnShard<'a> = &'a mut dyn FnMut(&Shards, usize, bool, Vec<Page>);
 
 /// The build folder as the author names it: relative to the site root
 /// when it is inside, else as given.
@@ -161,10 +180,13 @@ pub(crate) fn shown_build_dir(config: &Config) -> PathBuf {
 }
 
 /// Loads, checks and renders a site, handing every artifact to `emit`.
-/// Returns the HTML page count and the problems, warnings included.
+/// With `on_shard`, the pages search covers are rendered first, one shard
+/// at a time, and each shard's pages go to it. Returns the HTML page count
+/// and the problems, warnings included.
 fn render(
     config: Config,
     emit: &(dyn Fn(Artifact) + Sync),
+    on_shard: Option<OnShard<'_>>,
     stages: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
     let start = Instant::now();
@@ -177,21 +199,47 @@ fn render(
     let Some(renderer) = loaded.renderer() else {
         return Err(diagnostics);
     };
-    let pages = Mutex::new(0usize);
-    let errors = renderer.render_all(&|a| {
+    let pages = AtomicUsize::new(0);
+    let count = |a: Artifact| {
         if a.path.as_str().ends_with(".html") {
-            *pages.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+            pages.fetch_add(1, Ordering::Relaxed);
         }
         emit(a)
-    });
+    };
+    let mut errors = Vec::new();
+    let rest = match on_shard {
+        None => renderer.jobs(),
+        Some(on_shard) => {
+            let shards = renderer.shards();
+            let primary = renderer.primary_shard();
+            let (by_shard, rest) = renderer.jobs_by_shard();
+            for (shard, jobs) in by_shard.into_iter().enumerate() {
+                let searched = Mutex::new(Vec::with_capacity(jobs.len()));
+                errors.extend(renderer.render_jobs(&jobs, &|a| {
+                    if let (Some(url), Content::Bytes(html)) = (&a.search, &a.content) {
+                        let page = (url.clone(), html.clone());
+                        searched
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(page);
+                    }
+                    count(a)
+                }));
+                if errors.is_empty() {
+                    let pages = searched.into_inner().unwrap_or_else(|e| e.into_inner());
+                    on_shard(&shards, shard, shard == primary, pages);
+                }
+            }
+            rest
+        }
+    };
+    errors.extend(renderer.render_jobs(&rest, &count));
+    renderer.generated_files().into_iter().for_each(emit);
     if !errors.is_empty() {
         diagnostics.extend(errors);
         return Err(diagnostics);
     }
-    Ok((
-        pages.into_inner().unwrap_or_else(|e| e.into_inner()),
-        diagnostics,
-    ))
+    Ok((pages.into_inner(), diagnostics))
 }
 
 /// Checks the site `config` describes as a build would, writing nothing:
@@ -202,7 +250,7 @@ pub(crate) fn check(config: Config) -> Result<Report, Vec<Diagnostic>> {
     let sink = DiskSink::dry(&config.build_dir, &shown_build_dir(&config));
     let batch = sink.batch();
     let mut stages = Vec::new();
-    let result = render(config, &|a| batch.stage(a), &mut stages);
+    let result = render(config, &|a| batch.stage(a), None, &mut stages);
     let mut write_errors = batch.into_errors();
     let (pages, mut diagnostics) = result?;
     diagnostics.extend(sink.warnings.iter().cloned());
@@ -217,11 +265,13 @@ pub(crate) fn check(config: Config) -> Result<Report, Vec<Diagnostic>> {
         warnings: diagnostics,
         elapsed: start.elapsed(),
         stages,
+        search: None,
     })
 }
 
-/// Builds the site `config` describes into its build folder. The search
-/// index, when there is one, is fed the pages it covers as they render.
+/// Builds the site `config` describes into its build folder. With
+/// `search`, each shard of searched pages is indexed while the next
+/// renders, unless the index in the folder was built from the same pages.
 ///
 /// On any error nothing in the build folder changes, and every problem
 /// found is returned, warnings included.
@@ -232,18 +282,32 @@ pub(crate) fn build(
     let start = Instant::now();
     disk::check_build_dir(&config).map_err(|d| vec![d])?;
     let search_origin = config.located("search");
+    let language = config.language.clone();
     let mut sink =
         DiskSink::open(&config.build_dir, &shown_build_dir(&config)).map_err(|d| vec![d])?;
     let batch = sink.batch();
     let mut stages = Vec::new();
+    let before = sink.search_keys().clone();
+    let mut keys = SearchKeys::new();
+    let mut reindexed = 0;
+    let mut on_shard = |shards: &Shards, shard: usize, scripts: bool, pages: Vec<Page>| {
+        let key = search::shard_key(&language, shards, &pages, scripts);
+        // An empty shard has no index, unless it carries the scripts.
+        let empty = !scripts && pages.is_empty();
+        let kept = empty
+            || before.get(&shard) == Some(&key) && batch.keep(&|path| Shards::holds(shard, path));
+        if !kept {
+            reindexed += 1;
+            if let Some(search) = &search {
+                search.index(shard, pages, scripts);
+            }
+        }
+        keys.insert(shard, key);
+    };
     let result = render(
         config,
-        &|a| {
-            if let (Some(search), Some(url)) = (&search, &a.search) {
-                search.offer(url, &a);
-            }
-            batch.stage(a)
-        },
+        &|a| batch.stage(a),
+        search.is_some().then_some(&mut on_shard as OnShard<'_>),
         &mut stages,
     );
     let fail = |sink: &mut DiskSink, batch, mut problems: Vec<Diagnostic>| {
@@ -256,6 +320,7 @@ pub(crate) fn build(
         Ok((_, problems)) | Err(problems) => return Err(fail(&mut sink, batch, problems)),
     };
     diagnostics.append(&mut sink.warnings);
+    let shards = keys.len();
     if let Some(search) = search {
         let search_start = Instant::now();
         match search.finish() {
@@ -269,6 +334,7 @@ pub(crate) fn build(
         }
         stages.push(("finish the search index", search_start.elapsed()));
     }
+    sink.set_search_keys(keys);
     let render_done = stages.iter().map(|(_, d)| *d).sum::<Duration>();
     let write = match sink.commit(batch, Removals::Stale) {
         Ok(mut summary) => {
@@ -291,14 +357,32 @@ pub(crate) fn build(
         warnings: diagnostics,
         elapsed: start.elapsed(),
         stages,
+        search: (shards > 0).then_some(Reindexed { reindexed, shards }),
     })
 }
 
-/// The pages search covers, as last published, to index in the
-/// background: the site's language, and each page's URL and HTML.
-pub(crate) struct Snapshot {
+/// Shards of the search index to build again, with their pages as last
+/// published, for `serve` and `watch` to index in the background.
+pub(crate) struct SearchWork {
     pub(crate) language: String,
-    pub(crate) pages: Vec<(SitePath, std::sync::Arc<[u8]>)>,
+    /// How many shards the index has now.
+    pub(crate) count: usize,
+    /// The shard whose bundle has pagefind's scripts.
+    pub(crate) primary: usize,
+    pub(crate) shards: BTreeMap<usize, Vec<Page>>,
+}
+
+impl SearchWork {
+    /// This work, then `newer`: a shard's newer pages win. A different
+    /// split or language holds every shard, so it replaces this.
+    pub(crate) fn then(mut self, newer: SearchWork) -> SearchWork {
+        if newer.count != self.count || newer.language != self.language {
+            return newer;
+        }
+        self.shards.extend(newer.shards);
+        self.primary = newer.primary;
+        self
+    }
 }
 
 /// A site kept loaded between changes, for `serve` and `watch`: what was
@@ -312,6 +396,8 @@ pub(crate) struct Engine {
     searched: BTreeMap<OutputPath, SitePath>,
     /// Their bytes, for the next index.
     searched_html: HashMap<OutputPath, std::sync::Arc<[u8]>>,
+    /// Per search shard, the key of the pages last handed to the index.
+    indexed: SearchKeys,
 }
 
 impl Engine {
@@ -324,6 +410,7 @@ impl Engine {
             published: HashMap::new(),
             searched: BTreeMap::new(),
             searched_html: HashMap::new(),
+            indexed: SearchKeys::new(),
         }
     }
 
@@ -351,21 +438,38 @@ impl Engine {
         path.starts_with(content) || path.starts_with(self.root.join("themes"))
     }
 
-    /// The pages search covers, as last published: URL and HTML, for the
-    /// background indexer; none when search is off or nothing has built.
-    pub(crate) fn search_snapshot(&self) -> Option<Snapshot> {
-        let config = self.config()?;
+    /// The shards of the search index whose pages changed since they were
+    /// last handed out, with their pages as last published; none when
+    /// search is off or every shard is current.
+    pub(crate) fn search_work(&mut self) -> Option<SearchWork> {
+        let config = self.loaded.as_ref().map(|l| &l.site.config)?;
         if !config.search {
             return None;
         }
-        let pages = self
-            .searched
-            .iter()
-            .filter_map(|(path, url)| Some((url.clone(), self.searched_html.get(path)?.clone())))
-            .collect();
-        Some(Snapshot {
-            language: config.language.clone(),
-            pages,
+        let language = config.language.clone();
+        let split = Shards::for_pages(self.searched.len(), config.search_shard_size);
+        let mut shards: BTreeMap<usize, Vec<Page>> =
+            (0..split.count()).map(|s| (s, Vec::new())).collect();
+        for (path, url) in &self.searched {
+            if let (Some(html), Some(pages)) =
+                (self.searched_html.get(path), shards.get_mut(&split.of(url)))
+            {
+                pages.push((url.clone(), html.clone()));
+            }
+        }
+        let sizes: Vec<usize> = shards.values().map(Vec::len).collect();
+        let primary = Shards::primary(&sizes);
+        let indexed = &mut self.indexed;
+        indexed.retain(|s, _| *s < split.count());
+        shards.retain(|s, pages| {
+            let key = search::shard_key(&language, &split, pages, *s == primary);
+            indexed.insert(*s, key.clone()) != Some(key)
+        });
+        (!shards.is_empty()).then_some(SearchWork {
+            language,
+            count: split.count(),
+            primary,
+            shards,
         })
     }
 

@@ -10,15 +10,31 @@ use toml::de::{DeTable, DeValue};
 
 use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 
+mod values;
+pub(crate) use values::{check_language, primary_language, BaseUrl};
+
 /// The configuration file's name, also how the site root is recognised.
 pub(crate) const CONFIG_FILE: &str = "book.toml";
+
+/// Pages per search index shard, unless book.toml says otherwise: enough
+/// that a reader's first search loads few files, few enough that a build
+/// holds little of pagefind's state at once.
+pub(crate) const DEFAULT_SEARCH_SHARD_SIZE: usize = 1_000;
+const MAX_SEARCH_SHARD_SIZE: usize = 1_000_000;
 
 /// Keys each table may hold; `extra` is free-form.
 const SCHEMA: &[(&str, &[&str])] = &[
     ("book", &["title", "description", "authors", "language"]),
     (
         "build",
-        &["content-dir", "build-dir", "theme", "drafts", "search"],
+        &[
+            "content-dir",
+            "build-dir",
+            "theme",
+            "drafts",
+            "search",
+            "search-shard-size",
+        ],
     ),
     ("site", &["base-url", "cname"]),
     ("extra", &[]),
@@ -53,6 +69,7 @@ struct RawBuild {
     theme: Option<String>,
     drafts: Option<bool>,
     search: Option<bool>,
+    search_shard_size: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,103 +77,6 @@ struct RawBuild {
 struct RawSite {
     base_url: Option<String>,
     cname: Option<String>,
-}
-
-/// Where the site is published: scheme and host, and the path prefix
-/// (`/recovery/` for a GitHub Pages project site, `/` at a domain root).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct BaseUrl {
-    /// `https://example.github.io`, no trailing slash.
-    pub(crate) origin: String,
-    /// Always starts and ends with `/`.
-    pub(crate) prefix: String,
-}
-
-impl BaseUrl {
-    /// Parses an absolute http(s) URL with the `url` crate. Whitespace and
-    /// control characters are refused rather than quietly dropped (as URL
-    /// parsers do), since they would otherwise reach `robots.txt` and every
-    /// canonical link as written.
-    pub(crate) fn parse(url: &str) -> Result<BaseUrl, String> {
-        let shown = crate::base::text::sanitise(url, 200);
-        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(format!(
-                "`{shown}` contains spaces or control characters; write them as %20 and the like"
-            ));
-        }
-        let parsed = url::Url::parse(url).map_err(|e| match e {
-            url::ParseError::RelativeUrlWithoutBase => {
-                format!("`{shown}` is not an absolute URL (it needs https://)")
-            }
-            e => format!("`{shown}` is not a valid URL: {e}"),
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!("`{shown}` must start with http:// or https://"));
-        }
-        let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) else {
-            return Err(format!("`{shown}` has no host name"));
-        };
-        if parsed.query().is_some() || parsed.fragment().is_some() || url.contains(['?', '#']) {
-            return Err(format!("`{shown}` must not have a query or fragment"));
-        }
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(format!("`{shown}` must not hold a user name or password"));
-        }
-        let origin = match parsed.port() {
-            Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
-            None => format!("{}://{host}", parsed.scheme()),
-        };
-        // Kept decoded: pages and the preview server compare decoded paths,
-        // and `absolute` encodes the whole path once.
-        let decoded = crate::base::paths::percent_decode(parsed.path());
-        if decoded.chars().any(char::is_control) || decoded.split('/').any(|s| s == "..") {
-            return Err(format!("`{shown}` has an invalid path"));
-        }
-        let trimmed = decoded.trim_matches('/');
-        let prefix = if trimmed.is_empty() {
-            "/".to_string()
-        } else {
-            format!("/{trimmed}/")
-        };
-        Ok(BaseUrl { origin, prefix })
-    }
-
-    /// The absolute URL of a site path, percent-encoded: the one encoding
-    /// canonical links, the sitemap and robots.txt all use.
-    pub(crate) fn absolute(&self, path: &crate::base::paths::SitePath) -> String {
-        format!(
-            "{}{}",
-            self.origin,
-            crate::base::paths::percent_encode_path(&format!("{}{}", self.prefix, path.as_str()))
-        )
-    }
-
-    /// The site's path prefix, percent-encoded, for links that must be
-    /// absolute (the 404 page's).
-    pub(crate) fn encoded_prefix(&self) -> String {
-        crate::base::paths::percent_encode_path(&self.prefix)
-    }
-}
-
-/// A language tag as BCP 47 defines it (`en`, `fr`, `pt-BR`), checked.
-pub(crate) fn check_language(tag: &str) -> Result<(), String> {
-    let shown = crate::base::text::sanitise(tag, 60);
-    match oxilangtag::LanguageTag::parse(tag) {
-        Ok(_) if tag.len() <= 35 => Ok(()),
-        Ok(_) => Err(format!(
-            "the language tag `{shown}` is longer than 35 characters"
-        )),
-        Err(e) => Err(format!("`{shown}` is not a language tag: {e}")),
-    }
-}
-
-/// The primary language of a tag: `pt` for `pt-BR`, lowercase. Search picks
-/// its word stemming by this.
-pub(crate) fn primary_language(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or("en")
-        .to_ascii_lowercase()
 }
 
 /// The checked configuration of one site.
@@ -174,6 +94,8 @@ pub(crate) struct Config {
     pub(crate) drafts: bool,
     /// Whether to build the search index (on unless `search = false`).
     pub(crate) search: bool,
+    /// About how many pages each shard of the search index holds.
+    pub(crate) search_shard_size: usize,
     pub(crate) base_url: Option<BaseUrl>,
     pub(crate) cname: Option<String>,
     /// `[extra]`, handed to templates as `config.extra`.
@@ -278,6 +200,12 @@ impl Config {
             Some(dir) => dir.clone(),
             None => values.build_dir(root, raw.build.build_dir.as_deref()),
         };
+        let search_shard_size = values.whole(
+            "search-shard-size",
+            raw.build.search_shard_size,
+            1..=MAX_SEARCH_SHARD_SIZE,
+            DEFAULT_SEARCH_SHARD_SIZE,
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -296,6 +224,7 @@ impl Config {
             theme: raw.build.theme.unwrap_or_else(|| "default".to_string()),
             drafts: overrides.drafts || raw.build.drafts.unwrap_or(false),
             search: raw.build.search.unwrap_or(true),
+            search_shard_size,
             base_url,
             cname: raw.site.cname.filter(|c| !c.trim().is_empty()),
             extra,
@@ -370,6 +299,32 @@ struct Values<'a> {
 }
 
 impl Values<'_> {
+    /// A whole number in `range`, or `default` when the key is absent.
+    fn whole(
+        &mut self,
+        key: &str,
+        value: Option<i64>,
+        range: std::ops::RangeInclusive<usize>,
+        default: usize,
+    ) -> usize {
+        let Some(value) = value else { return default };
+        match usize::try_from(value).ok().filter(|v| range.contains(v)) {
+            Some(v) => v,
+            None => {
+                self.at_key(
+                    key,
+                    format!(
+                        "`{key}` must be a whole number from {} to {}, not {value}",
+                        range.start(),
+                        range.end()
+                    ),
+                    &format!("leave `{key}` out for the default, {default}"),
+                );
+                default
+            }
+        }
+    }
+
     fn at_key(&mut self, key: &str, message: String, help: &str) {
         let span = find_key(&self.file.text, key).unwrap_or(0..0);
         self.errors

@@ -2,10 +2,17 @@
 //! bundle (the index, its WebAssembly and its JavaScript) as artifacts under
 //! `pagefind/`. In memory in, in memory out: nothing touches the disk.
 //!
+//! A site's pages are split into shards of about `search-shard-size` (1,000 by default), each
+//! an index of its own (pagefind indexes one page at a time, so shards are
+//! how indexing uses every core, and how its memory stays bounded: a shard
+//! is finished and let go before the next is started). The first shard's
+//! bundle, at `pagefind/`, has pagefind's scripts; the others, at
+//! `pagefind/shard-N/`, only their index, which the search page merges
+//! (`mergeIndex`). A page's shard comes from a hash of its URL, so editing
+//! a page re-indexes only its shard.
+//!
 //! pagefind's API is async; an index drives it on a current-thread tokio
-//! runtime of its own. It indexes one page at a time, so whoever wants
-//! indexing to overlap rendering runs an index on a thread of their own
-//! (the app layer does).
+//! runtime of its own.
 
 use std::path::Component;
 use std::sync::Arc;
@@ -15,10 +22,57 @@ use crate::base::diagnostics::{Code, Diagnostic};
 use crate::base::paths::{OutputPath, SitePath};
 use crate::model::reserved::BUNDLE_DIR;
 
-/// A search index being built.
-pub(crate) struct SearchIndex {
-    runtime: tokio::runtime::Runtime,
-    index: pagefind::api::PagefindIndex,
+/// The most shards a site is split into.
+const MAX_SHARDS: usize = 256;
+
+/// A page to index: its URL and its HTML.
+pub(crate) type Page = (SitePath, Arc<[u8]>);
+
+/// How a site's searched pages are split into shards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shards {
+    count: usize,
+}
+
+impl Shards {
+    /// The split for a site that searches `pages` pages, about `size` a
+    /// shard.
+    pub(crate) fn for_pages(pages: usize, size: usize) -> Shards {
+        Shards {
+            count: pages.div_ceil(size.max(1)).clamp(1, MAX_SHARDS),
+        }
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    /// The shard a page belongs to: a hash of its URL, so it stays put.
+    pub(crate) fn of(&self, url: &SitePath) -> usize {
+        (xxhash_rust::xxh3::xxh3_64(url.as_str().as_bytes()) % self.count as u64) as usize
+    }
+
+    /// Where shard `shard`'s bundle lives, relative to the site root.
+    pub(crate) fn dir(shard: usize) -> String {
+        match shard {
+            0 => format!("{BUNDLE_DIR}/"),
+            n => format!("{BUNDLE_DIR}/shard-{n}/"),
+        }
+    }
+
+    /// Whether `path`, relative to the site root, is a file of shard
+    /// `shard`'s bundle. (The first shard's folder holds the others'.)
+    pub(crate) fn holds(shard: usize, path: &str) -> bool {
+        path.starts_with(&Shards::dir(shard))
+            && (shard > 0 || !path.starts_with(&format!("{BUNDLE_DIR}/shard-")))
+    }
+
+    /// The shard whose bundle carries pagefind's scripts, and so the one
+    /// the search page loads first: the first with pages (`sizes`: the
+    /// page count of each).
+    pub(crate) fn primary(sizes: &[usize]) -> usize {
+        sizes.iter().position(|n| *n > 0).unwrap_or(0)
+    }
 }
 
 fn failed(why: impl std::fmt::Display) -> Diagnostic {
@@ -29,64 +83,87 @@ fn failed(why: impl std::fmt::Display) -> Diagnostic {
     .help("set `search = false` under `[build]` in book.toml to build without search")
 }
 
-impl SearchIndex {
-    /// An empty index for a site written in `language` (a BCP 47 tag).
-    pub(crate) fn new(language: &str) -> Result<SearchIndex, Diagnostic> {
-        use pagefind::options::PagefindServiceConfig;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map_err(failed)?;
-        let options = PagefindServiceConfig::builder()
-            .force_language(crate::model::config::primary_language(language))
-            .build();
-        let index = pagefind::api::PagefindIndex::new(Some(options)).map_err(failed)?;
-        Ok(SearchIndex { runtime, index })
+/// What a shard's index depends on, as a key: pagefind's version, the
+/// language, and every page's URL and bytes. The same key means the same
+/// index, so it need not be built again.
+pub(crate) fn shard_key(language: &str, shards: &Shards, pages: &[Page], scripts: bool) -> String {
+    let mut sorted: Vec<&Page> = pages.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(b"\0pagefind 1.6\0");
+    h.update(language.as_bytes());
+    h.update(&(shards.count() as u64).to_le_bytes());
+    h.update(&[u8::from(scripts)]);
+    for (url, html) in sorted {
+        h.update(b"\0");
+        h.update(url.as_str().as_bytes());
+        h.update(&xxhash_rust::xxh3::xxh3_64(html).to_le_bytes());
     }
-
-    /// Adds one page; `url` is where it is in the site, `html` all of it.
-    pub(crate) fn add(&mut self, url: &SitePath, html: &[u8]) -> Result<(), Diagnostic> {
-        let url = format!("/{}", url.as_str());
-        let html = String::from_utf8_lossy(html).into_owned();
-        let index = &mut self.index;
-        self.runtime
-            .block_on(index.add_html_file(None, Some(url.clone()), html))
-            .map(|_| ())
-            .map_err(|e| failed(format!("{url}: {e}")))
-    }
-
-    /// Builds the index from every page added and returns its files.
-    pub(crate) fn finish(mut self) -> Result<Vec<Artifact>, Diagnostic> {
-        let index = &mut self.index;
-        let files = self.runtime.block_on(index.get_files()).map_err(failed)?;
-        Ok(files.into_iter().filter_map(bundle_file).collect())
-    }
+    format!("{:032x}", h.digest128())
 }
 
-/// Indexes `pages` in one go.
-pub(crate) fn index_pages<'a>(
+/// Indexes one shard's pages and returns its bundle's files, with
+/// pagefind's scripts when `scripts`. Pages are added in URL order, so the
+/// same pages always give the same bytes.
+pub(crate) fn index_shard(
     language: &str,
-    pages: impl IntoIterator<Item = (&'a SitePath, &'a [u8])>,
+    shard: usize,
+    mut pages: Vec<Page>,
+    scripts: bool,
 ) -> Result<Vec<Artifact>, Diagnostic> {
-    let mut index = SearchIndex::new(language)?;
-    for (url, html) in pages {
-        index.add(url, html)?;
-    }
-    index.finish()
+    use pagefind::options::PagefindServiceConfig;
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(failed)?;
+    let options = PagefindServiceConfig::builder()
+        .force_language(crate::model::config::primary_language(language))
+        .build();
+    let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(failed)?;
+    runtime.block_on(async {
+        for (url, html) in pages {
+            let url = format!("/{}", url.as_str());
+            let html = String::from_utf8_lossy(&html).into_owned();
+            index
+                .add_html_file(None, Some(url.clone()), html)
+                .await
+                .map_err(|e| failed(format!("{url}: {e}")))?;
+        }
+        let files = index.get_files().await.map_err(failed)?;
+        Ok(files
+            .into_iter()
+            .filter_map(|f| bundle_file(shard, scripts, f))
+            .collect())
+    })
 }
 
-/// Places one of pagefind's files under [`BUNDLE_DIR`], refusing any path
-/// that is not plainly relative.
-fn bundle_file(file: pagefind::api::SyntheticFile) -> Option<Artifact> {
-    let mut path = String::from(BUNDLE_DIR);
+/// Places one of pagefind's files in shard `shard`'s folder, refusing any
+/// path that is not plainly relative. Without `scripts` only the index is
+/// kept: the scripts come with the primary shard.
+fn bundle_file(
+    shard: usize,
+    scripts: bool,
+    file: pagefind::api::SyntheticFile,
+) -> Option<Artifact> {
+    let mut path = Shards::dir(shard);
+    let mut parts = Vec::new();
     for part in file.filename.components() {
         match part {
-            Component::Normal(p) => {
-                path.push('/');
-                path.push_str(p.to_str()?);
-            }
+            Component::Normal(p) => parts.push(p.to_str()?.to_string()),
             _ => return None,
         }
     }
+    let name = parts.join("/");
+    let data = name.starts_with("index/")
+        || name.starts_with("fragment/")
+        || name.starts_with("filter/")
+        || name.ends_with(".pf_meta")
+        || name == "pagefind-entry.json";
+    if !scripts && !data {
+        return None;
+    }
+    path.push_str(&name);
     Some(Artifact {
         path: OutputPath::new(path),
         content: Content::Bytes(Arc::from(file.contents)),
@@ -99,11 +176,23 @@ fn bundle_file(file: pagefind::api::SyntheticFile) -> Option<Artifact> {
 mod tests {
     use super::*;
 
+    fn page(url: &[&str], text: &str) -> Page {
+        let html = format!("<html lang=\"en\"><body><main data-pagefind-body><h1>{text}</h1><p>Say sorry once, plainly.</p></main></body></html>");
+        (
+            SitePath::page(url.iter().copied()),
+            Arc::from(html.into_bytes()),
+        )
+    }
+
     #[test]
-    fn bundle_has_the_script_and_an_index_for_the_pages_added() {
-        let url = SitePath::page(["recover", "apologize"]);
-        let html = "<html lang=\"en\"><body><main data-pagefind-body><h1>Apologize</h1><p>Say sorry once, plainly.</p></main></body></html>";
-        let files = index_pages("en", [(&url, html.as_bytes())]).expect("index builds");
+    fn a_bundle_has_the_script_and_an_index_for_the_pages_added() {
+        let files = index_shard(
+            "en",
+            0,
+            vec![page(&["recover", "apologize"], "Apologize")],
+            true,
+        )
+        .expect("index builds");
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
         assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
@@ -118,5 +207,50 @@ mod tests {
         let json: serde_json::Value =
             serde_json::from_slice(&entry.content.bytes().unwrap()).unwrap();
         assert_eq!(json["languages"]["en"]["page_count"], 1);
+    }
+
+    #[test]
+    fn shards_without_scripts_hold_only_their_index_and_the_same_pages_give_the_same_bytes() {
+        let pages = vec![page(&["a"], "First"), page(&["b"], "Second")];
+        let mut reversed = pages.clone();
+        reversed.reverse();
+        let one = index_shard("en", 3, pages, false).unwrap();
+        let two = index_shard("en", 3, reversed, false).unwrap();
+        let names: Vec<&str> = one.iter().map(|f| f.path.as_str()).collect();
+        assert!(
+            names.iter().all(|n| n.starts_with("pagefind/shard-3/")),
+            "{names:?}"
+        );
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.ends_with(".js") || n.contains("wasm")),
+            "{names:?}"
+        );
+        let bytes = |files: &[Artifact]| -> Vec<(String, Vec<u8>)> {
+            let mut v: Vec<_> = files
+                .iter()
+                .map(|f| {
+                    (
+                        f.path.as_str().to_string(),
+                        f.content.bytes().unwrap().to_vec(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(bytes(&one), bytes(&two));
+    }
+
+    #[test]
+    fn shards_split_by_size_and_keep_each_page_in_one() {
+        assert_eq!(Shards::for_pages(0, 1000).count(), 1);
+        assert_eq!(Shards::for_pages(1_000, 1000).count(), 1);
+        assert_eq!(Shards::for_pages(10_000, 1000).count(), 10);
+        let shards = Shards::for_pages(10_000, 1000);
+        let url = SitePath::page(["guides", "g00042"]);
+        assert_eq!(shards.of(&url), shards.of(&url.clone()));
+        assert!(shards.of(&url) < 10);
     }
 }

@@ -3,6 +3,7 @@
 // does for a project site), Debian's chromium, and a watch on each page for
 // console errors and requests that leave the site.
 
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -15,10 +16,22 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 // The example site's base-url is https://example.github.io/recovery/.
 export const PREFIX = "/recovery/";
 
-/** Builds the example site with mendbook into a new folder and returns it. */
-export function buildSite() {
+/**
+ * Builds the example site with mendbook into a new folder and returns it.
+ * With `settings` (lines for book.toml's `[build]` table), a copy of the
+ * site with them is built instead.
+ */
+export function buildSite(settings) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "mendbook-browser-site-"));
-  const args = ["build", "--root", REPO, "--out", out, "--quiet"];
+  let root = REPO;
+  if (settings) {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "mendbook-browser-src-"));
+    fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
+    const toml = fs.readFileSync(path.join(REPO, "book.toml"), "utf8");
+    assert.ok(toml.includes("\n[build]\n"), "book.toml has a [build] table");
+    fs.writeFileSync(path.join(root, "book.toml"), toml.replace("\n[build]\n", `\n[build]\n${settings}\n`));
+  }
+  const args = ["build", "--root", root, "--out", out, "--quiet"];
   const bin = process.env.MENDBOOK_BIN;
   const run = bin
     ? spawnSync(bin, args, { stdio: "inherit" })
@@ -27,6 +40,38 @@ export function buildSite() {
     throw new Error(`mendbook build failed (status ${run.status})`);
   }
   return out;
+}
+
+/**
+ * Runs `queries` on the site at `base` with pagefind loaded
+ * as the theme loads it: the bundle, with every other shard merged in.
+ * Returns, per query, the URLs found, sorted. `first` limits how many
+ * results' data are loaded (as a reader's first screen does).
+ */
+export async function searchIn(page, base, queries, first = Infinity) {
+  // Where the bundle and shards are, from the search page; then a page
+  // without the theme's search script, so nothing else loads pagefind.
+  await page.goto(`${base}search/`);
+  const where = await page.locator("[data-search]").evaluate((box) => ({
+    bundle: new URL(box.dataset.bundle, location.href).href,
+    merge: (box.dataset.merge || "").split(" ").filter(Boolean).map((d) => new URL(d, location.href).pathname),
+    site: new URL(box.dataset.root, location.href).pathname,
+  }));
+  await page.goto(base);
+  return page.evaluate(async ({ where, queries, first }) => {
+    const pagefind = await import(where.bundle);
+    for (const dir of where.merge) {
+      await pagefind.mergeIndex(dir, { baseUrl: where.site });
+    }
+    await pagefind.init();
+    const out = {};
+    for (const q of queries) {
+      const search = await pagefind.search(q);
+      const data = await Promise.all(search.results.slice(0, first).map((r) => r.data()));
+      out[q] = { count: search.results.length, urls: data.map((d) => d.url).sort() };
+    }
+    return out;
+  }, { where, queries, first: first === Infinity ? 1e9 : first });
 }
 
 const TYPES = {
@@ -119,6 +164,9 @@ export function watch(page, origin) {
     if (msg.type() !== "error") return;
     const text = msg.text();
     if (/status of 404/.test(text) && missing.has(msg.location().url)) return;
+    // Chromium asks the origin's root for a favicon, outside the site's
+    // sub-path, once per origin; a project site cannot answer it.
+    if (/status of 404/.test(text) && msg.location().url === `${origin}/favicon.ico`) return;
     problems.push(`console error on ${page.url()}: ${text}`);
   });
   page.on("pageerror", (err) => problems.push(`uncaught on ${page.url()}: ${err.message}`));

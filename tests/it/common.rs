@@ -132,6 +132,12 @@ impl Run {
         self.code == Some(0)
     }
 
+    /// Asserts the run succeeded.
+    pub fn succeeds(&self) -> &Self {
+        assert!(self.ok(), "{}", self.all());
+        self
+    }
+
     pub fn all(&self) -> String {
         format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
     }
@@ -141,6 +147,15 @@ impl Run {
         assert_eq!(self.code, Some(code), "{}", self.all());
         assert!(!self.stderr.contains("panicked"), "{}", self.all());
         assert!(!self.stderr.contains("RUST_BACKTRACE"), "{}", self.all());
+        self
+    }
+
+    pub fn stdout_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "expected {text:?} in stdout:\n{}",
+            self.all()
+        );
         self
     }
 

@@ -8,6 +8,7 @@ mod errors;
 mod example_site;
 mod invalid_inputs;
 mod layers;
+mod live_search;
 mod oddities;
 mod output_safety;
 mod scaffold;

@@ -208,3 +208,210 @@ fn a_page_cannot_take_the_search_page_address() {
         .stderr_has("content/search.md")
         .stderr_has("mendbook's search page");
 }
+
+/// The site, its search index split into shards of two pages (five pages
+/// are searched, so three shards).
+fn sharded() -> Site {
+    site("[book]\ntitle = \"Search\"\n[build]\nsearch-shard-size = 2\n")
+}
+
+/// The folders of the shards that hold pages, as the search page lists
+/// them: the one with the scripts, then those it merges.
+fn shard_dirs(site: &Site) -> Vec<String> {
+    let page = site.read("public/search/index.html");
+    let attribute = |name: &str| {
+        page.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("the search page has {name}: {page}"))
+            .to_string()
+    };
+    let site_path = |d: &str| format!("public/{}", d.trim_start_matches("../"));
+    let primary = attribute("data-bundle")
+        .trim_end_matches("pagefind.js")
+        .to_string();
+    std::iter::once(site_path(&primary))
+        .chain(attribute("data-merge").split_whitespace().map(site_path))
+        .collect()
+}
+
+/// Every file of the bundle: path, and what says whether it was written
+/// again (inode and modification time).
+fn bundle_files(site: &Site) -> Vec<(String, u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut files: Vec<_> = walkdir::WalkDir::new(site.path("public/pagefind"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            (
+                e.path().display().to_string(),
+                m.ino(),
+                m.modified().unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The words shard `dir` (a folder under the site) can find.
+fn words_in(site: &Site, dir: &str) -> String {
+    assert!(
+        site.exists(&format!("{dir}pagefind-entry.json")),
+        "{dir} has an index"
+    );
+    indexed_words(|file| std::fs::read(site.path(&format!("{dir}{file}"))).ok())
+}
+
+#[test]
+fn a_big_site_is_indexed_in_shards_that_the_search_page_merges() {
+    let site = sharded();
+    site.build_ok();
+    let dirs = shard_dirs(&site);
+    assert!(dirs.len() >= 2, "several shards to merge: {dirs:?}");
+    let mut counts = Vec::new();
+    for dir in &dirs {
+        let entry: serde_json::Value =
+            serde_json::from_str(&site.read(&format!("{dir}pagefind-entry.json"))).unwrap();
+        counts.push(entry["languages"]["en"]["page_count"].as_u64().unwrap());
+    }
+    assert_eq!(
+        counts.iter().sum::<u64>(),
+        5,
+        "each page in one shard: {counts:?}"
+    );
+    // Here the first shard happens to be empty: the scripts go with the
+    // first that has pages, and the search page loads that one.
+    assert_ne!(dirs[0], "public/pagefind/", "the case this test is for");
+    assert!(site.exists(&format!("{}pagefind.js", dirs[0])));
+    for dir in &dirs[1..] {
+        assert!(
+            !site.exists(&format!("{dir}pagefind.js")),
+            "the scripts come once, with the first shard"
+        );
+    }
+    let words: String = dirs.iter().map(|d| words_in(&site, d)).collect();
+    for word in ["plain", "promis", "mistak"] {
+        assert!(words.contains(word), "`{word}` is findable");
+    }
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_writes_no_bundle_file() {
+    let site = sharded();
+    site.build_ok();
+    let before = bundle_files(&site);
+    assert!(before.len() > 10, "{before:?}");
+    site.run(&["build", "-v"])
+        .succeeds()
+        .stderr_has("search index: 0 of 3 shards indexed")
+        .stdout_has("(0 files written");
+    assert_eq!(
+        bundle_files(&site),
+        before,
+        "not one bundle file written again"
+    );
+}
+
+#[test]
+fn an_edit_reindexes_only_the_shard_holding_the_page() {
+    let site = sharded();
+    site.build_ok();
+    let before = bundle_files(&site);
+    site.write(
+        "content/recover/move-on.md",
+        "---\ntitle: Move on\n---\n\nLet the mistake go, like a holiday in Zanzibar.\n",
+    );
+    site.run(&["build", "-v"])
+        .succeeds()
+        .stderr_has("search index: 1 of 3 shards indexed");
+    let after = bundle_files(&site);
+    let holding: Vec<String> = shard_dirs(&site)
+        .into_iter()
+        .filter(|d| words_in(&site, d).contains("zanzibar"))
+        .collect();
+    assert_eq!(
+        holding.len(),
+        1,
+        "the new word is in one shard: {holding:?}"
+    );
+    let shard = holding[0].trim_start_matches("public/");
+    let in_shard = |path: &str| {
+        let rel = &path[path.find("pagefind/").unwrap()..];
+        rel.starts_with(shard) && (shard.contains("shard-") || !rel.contains("shard-"))
+    };
+    let untouched = |files: &[(String, u64, std::time::SystemTime)]| {
+        files
+            .iter()
+            .filter(|f| !in_shard(&f.0))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        untouched(&after),
+        untouched(&before),
+        "other shards are kept as they were"
+    );
+    assert_ne!(after, before);
+}
+
+#[test]
+fn a_shard_file_removed_by_hand_is_made_again() {
+    let site = sharded();
+    site.build_ok();
+    let entry = format!("{}pagefind-entry.json", shard_dirs(&site)[1]);
+    std::fs::remove_file(site.path(&entry)).unwrap();
+    site.run(&["build", "-v"])
+        .succeeds()
+        .stderr_has("search index: 1 of 3 shards indexed");
+    assert!(site.exists(&entry));
+}
+
+#[test]
+fn the_shard_size_must_be_a_whole_number() {
+    let site = site("[book]\ntitle = \"Search\"\n[build]\nsearch-shard-size = 0\n");
+    site.build()
+        .fails_with(1)
+        .stderr_has("book.toml:4:1")
+        .stderr_has("`search-shard-size` must be a whole number from 1 to 1000000, not 0");
+}
+
+/// The words a pagefind bundle can find, as pagefind's reader would load
+/// them: the entry names the language's meta file, the meta names the
+/// index chunks, and the chunks hold the (stemmed) words. `fetch` gets a
+/// file of the bundle by its path inside it (from disk, or over HTTP).
+pub fn indexed_words(fetch: impl Fn(&str) -> Option<Vec<u8>>) -> String {
+    let unzip = |bytes: Vec<u8>| -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .expect("pagefind files are gzipped");
+        out
+    };
+    let entry: serde_json::Value =
+        serde_json::from_slice(&fetch("pagefind-entry.json").expect("the bundle has an entry"))
+            .expect("the entry is JSON");
+    let mut words = String::new();
+    for language in entry["languages"].as_object().expect("languages") {
+        let hash = language.1["hash"].as_str().expect("a meta hash");
+        let meta = unzip(fetch(&format!("pagefind.{hash}.pf_meta")).expect("the meta file"));
+        // The meta is CBOR; chunk names are its strings `<lang>_<hex>`.
+        let text = String::from_utf8_lossy(&meta).into_owned();
+        let prefix = format!("{}_", language.0);
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(&prefix) {
+            let name: String = rest[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            rest = &rest[at + name.len()..];
+            if let Some(chunk) = fetch(&format!("index/{name}.pf_index")) {
+                words.push_str(&String::from_utf8_lossy(&unzip(chunk)));
+                words.push('\n');
+            }
+        }
+    }
+    words
+}

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use crate::common::{free_port, get, EventStream, Running, Site};
 
-const WAIT: Duration = Duration::from_secs(20);
+pub const WAIT: Duration = Duration::from_secs(20);
 
-const BOOK: &str =
+pub const BOOK: &str =
     "[book]\ntitle = \"Live\"\n[site]\nbase-url = \"https://example.github.io/recovery/\"\n";
 
 fn site() -> Site {
@@ -18,7 +18,7 @@ fn site() -> Site {
     site_with(&book)
 }
 
-fn site_with(book: &str) -> Site {
+pub fn site_with(book: &str) -> Site {
     Site::new(&[
         ("book.toml", book),
         ("content/_index.md", "Home.\n"),
@@ -37,7 +37,7 @@ fn site_with(book: &str) -> Site {
     ])
 }
 
-fn serve(site: &Site) -> (Running, u16) {
+pub fn serve(site: &Site) -> (Running, u16) {
     let port = free_port();
     let running = Running::start(
         site.root(),
@@ -47,7 +47,7 @@ fn serve(site: &Site) -> (Running, u16) {
     (running, port)
 }
 
-fn body(port: u16, path: &str) -> (u16, String) {
+pub fn body(port: u16, path: &str) -> (u16, String) {
     let (status, _, body) = get(port, path);
     (status, String::from_utf8_lossy(&body).into_owned())
 }
@@ -109,75 +109,6 @@ fn an_edit_sends_a_reload_and_the_new_page() {
     assert!(body(port, "/recovery/guides/a/")
         .1
         .contains("Second version of A."));
-}
-
-#[test]
-fn the_search_index_follows_edits_after_the_page_itself() {
-    let site = site_with(BOOK);
-    let (running, port) = serve(&site);
-    // The first index is built in the background, after the server is up.
-    running.wait_for_line("search index: 2 pages", WAIT);
-    assert_eq!(body(port, "/recovery/search/").0, 200);
-    let (status, before) = body(port, "/recovery/pagefind/pagefind-entry.json");
-    assert_eq!(status, 200);
-    let events = EventStream::connect(port, "/__mendbook/events");
-    std::thread::sleep(Duration::from_millis(300));
-    site.write(
-        "content/guides/a.md",
-        "---\ntitle: Guide A\n---\n\nA version with new words to find.\n",
-    );
-    let first = events.expect("reload", WAIT);
-    assert!(
-        first.contains("/recovery/guides/a/"),
-        "the page goes first: {first}"
-    );
-    let then = events.expect("reload", WAIT);
-    assert_eq!(then, "[\"/recovery/search/\"]", "then only the search page");
-    let (_, after) = body(port, "/recovery/pagefind/pagefind-entry.json");
-    assert_ne!(before, after, "a new index is served");
-    assert!(
-        !site.exists("public"),
-        "serve never writes the build folder"
-    );
-}
-
-#[test]
-fn watch_keeps_the_index_in_the_build_folder_current() {
-    let site = site_with(BOOK);
-    let running = Running::start(site.root(), &["watch"], "watching for changes");
-    let fragments = || {
-        std::fs::read_dir(site.path("public/pagefind/fragment"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect::<std::collections::BTreeSet<_>>()
-    };
-    let before = fragments();
-    assert_eq!(before.len(), 2, "one fragment per guide");
-    site.write(
-        "content/guides/a.md",
-        "---\ntitle: Guide A\n---\n\nA version with new words to find.\n",
-    );
-    // The first build's index is reused, so this is the edit's.
-    running.wait_for_line("search index: 2 pages", WAIT);
-    let deadline = std::time::Instant::now() + WAIT;
-    // (A look mid-write may see the new fragment beside the old one.)
-    while std::time::Instant::now() < deadline {
-        let now = fragments();
-        if now != before && now.len() == 2 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let after = fragments();
-    assert_eq!(after.len(), 2, "the old fragment is removed: {after:?}");
-    assert_ne!(after, before);
-    let manifest = site.read("public/.mendbook-manifest");
-    for name in &after {
-        assert!(
-            manifest.contains(&format!("pagefind/fragment/{}", name.to_string_lossy())),
-            "the manifest knows the new fragment"
-        );
-    }
 }
 
 #[test]

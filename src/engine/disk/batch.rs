@@ -105,6 +105,32 @@ impl Batch {
         self.error(d);
     }
 
+    /// Keeps the files of the last build that `wanted` picks, as they are,
+    /// without their bytes: each must be recorded, and still there with its
+    /// recorded size. Returns false (keeping nothing) when one is not, so
+    /// the caller makes them again.
+    pub(crate) fn keep(&self, wanted: &dyn Fn(&str) -> bool) -> bool {
+        let kept: Vec<(&String, &Recorded)> = self
+            .entries
+            .iter()
+            .filter(|(p, r)| wanted(p) && !r.legacy)
+            .collect();
+        let present = !kept.is_empty()
+            && kept.iter().all(|(p, r)| {
+                std::fs::symlink_metadata(OutputPath::new(p.to_string()).on_disk(&self.dir))
+                    .is_ok_and(|m| m.is_file() && m.len() == r.print.size)
+            });
+        if !present {
+            return false;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        self.unchanged.fetch_add(kept.len(), Ordering::Relaxed);
+        for (p, r) in kept {
+            state.current.insert(p.clone(), (r.print, None));
+        }
+        true
+    }
+
     /// Stages one file. Safe to call from many threads.
     pub(crate) fn stage(&self, file: Artifact) {
         let rel = file.path.as_str().to_string();

@@ -11,7 +11,21 @@ use crate::base::artifact::Fingerprint;
 use crate::base::diagnostics::{Code, Diagnostic};
 use crate::base::paths::MAX_NAME_BYTES;
 
+/// The header line, without the search keys it may carry.
 pub(super) const MANIFEST_HEADER: &str = "{\"mendbook-manifest\":2}";
+
+/// What the manifest records besides its files: for each search shard, the
+/// key of the pages its index was built from (so an unchanged shard is not
+/// built again).
+pub(crate) type SearchKeys = std::collections::BTreeMap<usize, String>;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Header {
+    #[serde(rename = "mendbook-manifest")]
+    version: u32,
+    #[serde(default, skip_serializing_if = "SearchKeys::is_empty")]
+    search: SearchKeys,
+}
 
 pub(super) const LEGACY_HEADER: &str = "# mendbook: files written by the last build";
 
@@ -59,7 +73,7 @@ pub(super) fn plain(path: &str) -> bool {
 /// Reads the last build's manifest. It is checked like any input: lines
 /// that are not plain entries are ignored with a warning, so the files they
 /// name are kept.
-pub(super) fn read_manifest(dir: &Path, shown: &Path) -> (Entries, Vec<Diagnostic>) {
+pub(super) fn read_manifest(dir: &Path, shown: &Path) -> (Entries, SearchKeys, Vec<Diagnostic>) {
     let path = dir.join(MANIFEST);
     let mut warnings = Vec::new();
     let mut warn = |msg: String| {
@@ -69,20 +83,20 @@ pub(super) fn read_manifest(dir: &Path, shown: &Path) -> (Entries, Vec<Diagnosti
     };
     let shown_manifest = shown.join(MANIFEST);
     let text = match std::fs::symlink_metadata(&path) {
-        Err(_) => return (Entries::new(), warnings),
+        Err(_) => return (Entries::new(), SearchKeys::new(), warnings),
         Ok(m) if !m.is_file() => {
             warn(format!(
                 "{} is not a plain file, so it is ignored and no file is removed",
                 shown_manifest.display()
             ));
-            return (Entries::new(), warnings);
+            return (Entries::new(), SearchKeys::new(), warnings);
         }
         Ok(m) if m.len() > MAX_MANIFEST_BYTES => {
             warn(format!(
                 "{} is too big to be a manifest, so it is ignored",
                 shown_manifest.display()
             ));
-            return (Entries::new(), warnings);
+            return (Entries::new(), SearchKeys::new(), warnings);
         }
         Ok(_) => match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(t)) => t,
@@ -91,20 +105,33 @@ pub(super) fn read_manifest(dir: &Path, shown: &Path) -> (Entries, Vec<Diagnosti
                     "{} cannot be read as text, so it is ignored",
                     shown_manifest.display()
                 ));
-                return (Entries::new(), warnings);
+                return (Entries::new(), SearchKeys::new(), warnings);
             }
         },
     };
     let mut lines = text.lines();
+    let mut keys = SearchKeys::new();
     let legacy = match lines.next() {
-        Some(MANIFEST_HEADER) => false,
         Some(h) if h.starts_with(LEGACY_HEADER) => true,
+        Some(h) => match serde_json::from_str::<Header>(h) {
+            Ok(header) if header.version == 2 => {
+                keys = header.search;
+                false
+            }
+            _ => {
+                warn(format!(
+                    "{} is not a manifest mendbook wrote, so it is ignored",
+                    shown_manifest.display()
+                ));
+                return (Entries::new(), SearchKeys::new(), warnings);
+            }
+        },
         _ => {
             warn(format!(
                 "{} is not a manifest mendbook wrote, so it is ignored",
                 shown_manifest.display()
             ));
-            return (Entries::new(), warnings);
+            return (Entries::new(), SearchKeys::new(), warnings);
         }
     };
     let mut entries = Entries::new();
@@ -130,7 +157,7 @@ pub(super) fn read_manifest(dir: &Path, shown: &Path) -> (Entries, Vec<Diagnosti
             )),
         }
     }
-    (entries, warnings)
+    (entries, keys, warnings)
 }
 
 /// `["path","0123456789abcdef",size]`: JSON, so no file name, whatever
@@ -154,11 +181,16 @@ pub(super) fn parse_legacy_line(line: &str) -> Option<(String, Fingerprint)> {
 
 pub(super) fn manifest_text<'a>(
     entries: impl Iterator<Item = (&'a String, &'a Fingerprint)>,
+    keys: &SearchKeys,
 ) -> String {
     let mut sorted: Vec<_> = entries.collect();
     sorted.sort();
     let mut out = String::with_capacity(sorted.len() * 64 + 32);
-    out.push_str(MANIFEST_HEADER);
+    let header = Header {
+        version: 2,
+        search: keys.clone(),
+    };
+    out.push_str(&serde_json::to_string(&header).unwrap_or_else(|_| MANIFEST_HEADER.into()));
     out.push('\n');
     for (path, print) in sorted {
         let line = serde_json::to_string(&(path, format!("{:016x}", print.hash), print.size))
@@ -207,7 +239,7 @@ mod tests {
     fn manifest_lines_cannot_be_forged_by_a_file_name() {
         let evil = "a\n[\"../book.toml\",\"0000000000000000\",0]".to_string();
         let print = Fingerprint::of(b"x");
-        let text = manifest_text([(&evil, &print)].into_iter());
+        let text = manifest_text([(&evil, &print)].into_iter(), &SearchKeys::new());
         assert_eq!(text.lines().count(), 2, "{text}");
         let line = text.lines().nth(1).unwrap();
         assert_eq!(parse_line(line).unwrap().0, evil);

@@ -37,6 +37,7 @@ use crate::base::paths::OutputPath;
 use crate::model::config::Config;
 use batch::{next_batch_number, BatchState};
 use lock::take_lock;
+pub(crate) use manifest::SearchKeys;
 use manifest::{manifest_text, read_manifest, Entries, Recorded};
 
 pub(crate) use batch::Batch;
@@ -111,6 +112,9 @@ pub(crate) struct DiskSink {
     made_dir: bool,
     /// Problems with the last manifest, reported with the build.
     pub(crate) warnings: Vec<Diagnostic>,
+    /// Per search shard, the key of the pages its index in the folder was
+    /// built from; written with the manifest.
+    search_keys: SearchKeys,
 }
 
 impl DiskSink {
@@ -138,7 +142,7 @@ impl DiskSink {
             }
         };
         sweep_staging(&real);
-        let (entries, warnings) = read_manifest(&real, shown);
+        let (entries, search_keys, warnings) = read_manifest(&real, shown);
         Ok(DiskSink {
             dir: real,
             shown: shown.to_path_buf(),
@@ -146,6 +150,7 @@ impl DiskSink {
             entries: Arc::new(entries),
             made_dir,
             warnings,
+            search_keys,
         })
     }
 
@@ -153,7 +158,7 @@ impl DiskSink {
     /// for `check`.
     pub(crate) fn dry(dir: &Path, shown: &Path) -> DiskSink {
         let real = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        let (entries, warnings) = read_manifest(&real, shown);
+        let (entries, search_keys, warnings) = read_manifest(&real, shown);
         DiskSink {
             dir: real,
             shown: shown.to_path_buf(),
@@ -161,7 +166,18 @@ impl DiskSink {
             entries: Arc::new(entries),
             made_dir: false,
             warnings,
+            search_keys,
         }
+    }
+
+    /// The search shards' keys, as the manifest recorded them.
+    pub(crate) fn search_keys(&self) -> &SearchKeys {
+        &self.search_keys
+    }
+
+    /// The search shards' keys to record with the next commit.
+    pub(crate) fn set_search_keys(&mut self, keys: SearchKeys) {
+        self.search_keys = keys;
     }
 
     /// A new set of files to stage.
@@ -210,6 +226,18 @@ impl DiskSink {
         changes: &ChangeSet,
         coverage: Coverage,
     ) -> Result<WriteSummary, Vec<Diagnostic>> {
+        // The index is written apart from a build here: what the keys
+        // recorded no longer says what it was built from.
+        let bundle = format!("{}/", crate::model::reserved::BUNDLE_DIR);
+        if changes
+            .written
+            .iter()
+            .map(|a| &a.path)
+            .chain(&changes.removed)
+            .any(|p| p.as_str().starts_with(&bundle))
+        {
+            self.search_keys.clear();
+        }
         let batch = self.batch();
         for a in &changes.written {
             batch.stage(a.clone());
@@ -370,7 +398,11 @@ impl DiskSink {
         &self,
         entries: impl Iterator<Item = (&'a String, &'a Fingerprint)>,
     ) -> Result<(), Diagnostic> {
-        write_atomic(&self.dir.join(MANIFEST), manifest_text(entries).as_bytes()).map_err(|e| {
+        write_atomic(
+            &self.dir.join(MANIFEST),
+            manifest_text(entries, &self.search_keys).as_bytes(),
+        )
+        .map_err(|e| {
             Diagnostic::error_in(
                 Code::Output,
                 format!("cannot write {}: {e}", self.shown.join(MANIFEST).display()),

@@ -262,6 +262,14 @@ pub(crate) struct MapEdgeView<'a> {
     pub(crate) to_heading: &'a str,
 }
 
+/// `search` on `search.html`: where pagefind's script is, and the other
+/// shards of the index to merge into the first, each relative to the page.
+#[derive(Serialize)]
+pub(crate) struct SearchView {
+    pub(crate) bundle: String,
+    pub(crate) merge: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -344,7 +352,9 @@ mod tests {
             "search_url",
             "mendbook_version",
         ];
-        let own_keys = ["page", "section", "tag", "tags", "tree", "step", "map"];
+        let own_keys = [
+            "page", "section", "tag", "tags", "tree", "step", "map", "search",
+        ];
         for job in jobs {
             let (_, ctx) = renderer.prepared(job);
             for key in base_keys.iter().chain(&own_keys) {

@@ -20,10 +20,12 @@ use rayon::prelude::*;
 
 use crate::base::artifact::Artifact;
 use crate::base::diagnostics::{Diagnostic, Location};
+use crate::base::paths::SitePath;
 use crate::model::site::{PageId, PageKind, PerPage, Site, TagId, TreeId};
 use crate::model::tree::Kind;
 use crate::stages::links::PageMarkdown;
 use crate::stages::markdown::Highlighter;
+use crate::stages::search::Shards;
 use crate::stages::theme::Theme;
 use shared::Shared;
 
@@ -55,6 +57,13 @@ pub(crate) struct Renderer<'a> {
     /// Per tree, per node: the first step that reaches it (search indexes
     /// each outcome there, once).
     first_steps: Vec<Vec<Option<usize>>>,
+    /// How the pages search covers split into index shards.
+    shards: Shards,
+    /// The shard whose bundle has pagefind's scripts.
+    primary: usize,
+    /// The folders of the other shards that hold pages, for the search
+    /// page to merge (an empty shard has no index to merge).
+    merged: Vec<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -71,14 +80,41 @@ impl<'a> Renderer<'a> {
                 first
             })
             .collect();
-        Renderer {
+        let mut renderer = Renderer {
             site,
             pages,
             theme,
             shared: Shared::new(site, pages),
             highlighter: Highlighter::new(),
             first_steps,
-        }
+            shards: Shards::for_pages(0, 1),
+            primary: 0,
+            merged: Vec::new(),
+        };
+        let searched = renderer
+            .jobs()
+            .into_iter()
+            .filter(|j| renderer.searched(*j))
+            .count();
+        renderer.shards = Shards::for_pages(searched, site.config.search_shard_size);
+        let (by_shard, _) = renderer.jobs_by_shard();
+        let sizes: Vec<usize> = by_shard.iter().map(Vec::len).collect();
+        renderer.primary = Shards::primary(&sizes);
+        renderer.merged = (0..sizes.len())
+            .filter(|s| sizes[*s] > 0 && *s != renderer.primary)
+            .map(Shards::dir)
+            .collect();
+        renderer
+    }
+
+    /// How the pages search covers split into index shards.
+    pub(crate) fn shards(&self) -> Shards {
+        self.shards
+    }
+
+    /// The shard whose bundle has pagefind's scripts.
+    pub(crate) fn primary_shard(&self) -> usize {
+        self.primary
     }
 
     /// Every page of the site.
@@ -103,6 +139,32 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::Search);
         }
         jobs
+    }
+
+    /// The jobs of every page search covers, by the shard it belongs to,
+    /// and the other jobs.
+    pub(crate) fn jobs_by_shard(&self) -> (Vec<Vec<Job>>, Vec<Job>) {
+        let mut by_shard = vec![Vec::new(); self.shards.count()];
+        let mut rest = Vec::new();
+        for job in self.jobs() {
+            match self.url_of(job).filter(|_| self.searched(job)) {
+                Some(url) => by_shard[self.shards.of(&url)].push(job),
+                None => rest.push(job),
+            }
+        }
+        (by_shard, rest)
+    }
+
+    /// The URL of a page or tree step, without rendering it.
+    fn url_of(&self, job: Job) -> Option<SitePath> {
+        match job {
+            Job::Page(id) => Some(self.site.pages[id].url.clone()),
+            Job::TreeStep(t, s) => {
+                let tree = &self.site.trees[t];
+                Some(tree.step_url(&tree.steps[s]))
+            }
+            _ => None,
+        }
     }
 
     /// Renders every page and generated file, handing each to `emit`.
@@ -149,7 +211,7 @@ impl<'a> Renderer<'a> {
             Job::Tags => pages::tags(site, shared),
             Job::Tag(i) => pages::tag(site, shared, i),
             Job::NotFound => pages::not_found(site, shared),
-            Job::Search => pages::search(site, shared),
+            Job::Search => pages::search(site, shared, self.primary, &self.merged),
         };
         let html = self
             .theme
@@ -176,7 +238,7 @@ impl<'a> Renderer<'a> {
             Job::Tags => pages::tags(site, shared),
             Job::Tag(i) => pages::tag(site, shared, i),
             Job::NotFound => pages::not_found(site, shared),
-            Job::Search => pages::search(site, shared),
+            Job::Search => pages::search(site, shared, self.primary, &self.merged),
         };
         (template, ctx)
     }

@@ -3,11 +3,12 @@
 
 use tera::{Context, Value};
 
-use super::context::{GuideView, SectionView, SubsectionView, TagView};
+use super::context::{GuideView, SearchView, SectionView, SubsectionView, TagView};
 use super::shared::{context, Shared};
 use crate::base::paths::SitePath;
 use crate::model::site::{PageId, PageKind, PerPage, Site, TagId, TreeId};
 use crate::stages::links::PageMarkdown;
+use crate::stages::search::Shards;
 
 /// A page to render: its template, its URL and its context.
 pub(super) type Prepared = (&'static str, SitePath, Context);
@@ -161,10 +162,19 @@ pub(super) fn not_found(site: &Site, shared: &Shared) -> Prepared {
     ("404.html", url, context(&base))
 }
 
-pub(super) fn search(site: &Site, shared: &Shared) -> Prepared {
+pub(super) fn search(site: &Site, shared: &Shared, primary: usize, merged: &[String]) -> Prepared {
     let url = crate::model::reserved::search_page();
-    let mut base = shared.base("search", &url.root_prefix(), &url, "Search");
+    let root = url.root_prefix();
+    let mut base = shared.base("search", &root, &url, "Search");
     base.breadcrumbs = shared.breadcrumbs(site, Site::HOME, true);
     base.canonical = None;
-    ("search.html", url, context(&base))
+    let mut ctx = context(&base);
+    ctx.insert(
+        "search",
+        &SearchView {
+            bundle: format!("{root}{}pagefind.js", Shards::dir(primary)),
+            merge: merged.iter().map(|d| format!("{root}{d}")).collect(),
+        },
+    );
+    ("search.html", url, ctx)
 }

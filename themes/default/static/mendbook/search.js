@@ -119,8 +119,16 @@
 
   status.textContent = "Loading search…";
   var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).href;
+  // A big site's index comes in shards; the others merge into the first.
+  var merge = (box.getAttribute("data-merge") || "").split(" ").filter(Boolean);
   import(bundle).then(function (module) {
     pagefind = module;
+    // Results' URLs are the site's, whichever shard found them.
+    var site = new URL(box.getAttribute("data-root"), window.location.href).pathname;
+    return Promise.all(merge.map(function (dir) {
+      return pagefind.mergeIndex(new URL(dir, window.location.href).pathname, { baseUrl: site });
+    }));
+  }).then(function () {
     return pagefind.filters();
   }).then(function (available) {
     status.textContent = "";
