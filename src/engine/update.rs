@@ -223,5 +223,6 @@ fn same_shape(old: &Page, new: &Page) -> bool {
         && old.draft == new.draft
         && old.aliases == new.aliases
         && old.extra == new.extra
+        && old.paginate_by == new.paginate_by
         && (old.kind == PageKind::Guide || old.body() == new.body())
 }

@@ -21,6 +21,9 @@ pub(crate) const CONFIG_FILE: &str = "book.toml";
 /// holds little of pagefind's state at once.
 pub(crate) const DEFAULT_SEARCH_SHARD_SIZE: usize = 1_000;
 const MAX_SEARCH_SHARD_SIZE: usize = 1_000_000;
+/// Entries per section or tag page, unless book.toml says otherwise.
+pub(crate) const DEFAULT_PAGINATE_BY: usize = 50;
+pub(crate) const MAX_PAGINATE_BY: usize = 100_000;
 
 /// Keys each table may hold; `extra` is free-form.
 const SCHEMA: &[(&str, &[&str])] = &[
@@ -34,6 +37,7 @@ const SCHEMA: &[(&str, &[&str])] = &[
             "drafts",
             "search",
             "search-shard-size",
+            "paginate-by",
         ],
     ),
     ("site", &["base-url", "cname"]),
@@ -70,6 +74,7 @@ struct RawBuild {
     drafts: Option<bool>,
     search: Option<bool>,
     search_shard_size: Option<i64>,
+    paginate_by: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,6 +101,9 @@ pub(crate) struct Config {
     pub(crate) search: bool,
     /// About how many pages each shard of the search index holds.
     pub(crate) search_shard_size: usize,
+    /// How many entries a section or tag page lists before the next page;
+    /// none: all on one page.
+    pub(crate) paginate_by: Option<usize>,
     pub(crate) base_url: Option<BaseUrl>,
     pub(crate) cname: Option<String>,
     /// `[extra]`, handed to templates as `config.extra`.
@@ -206,6 +214,12 @@ impl Config {
             1..=MAX_SEARCH_SHARD_SIZE,
             DEFAULT_SEARCH_SHARD_SIZE,
         );
+        let paginate_by = values.whole(
+            "paginate-by",
+            raw.build.paginate_by,
+            0..=MAX_PAGINATE_BY,
+            DEFAULT_PAGINATE_BY,
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -225,6 +239,7 @@ impl Config {
             drafts: overrides.drafts || raw.build.drafts.unwrap_or(false),
             search: raw.build.search.unwrap_or(true),
             search_shard_size,
+            paginate_by: (paginate_by > 0).then_some(paginate_by),
             base_url,
             cname: raw.site.cname.filter(|c| !c.trim().is_empty()),
             extra,

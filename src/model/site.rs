@@ -188,6 +188,19 @@ pub(crate) struct Page {
     pub(crate) trees: Vec<TreeId>,
     /// A section that has no `_index.md` of its own.
     pub(crate) implicit: bool,
+    /// For sections: how many guides a page of the section lists (none:
+    /// all on one page).
+    pub(crate) paginate_by: Option<usize>,
+}
+
+impl Page {
+    /// How a section's guides split into pages.
+    pub(crate) fn listing(&self) -> crate::model::listing::Listing {
+        crate::model::listing::Listing {
+            entries: self.guides.len(),
+            per: self.paginate_by,
+        }
+    }
 }
 
 impl Page {
@@ -260,6 +273,16 @@ pub(crate) struct Tag {
     pub(crate) url: SitePath,
     /// Guides with this tag, newest first, then by title.
     pub(crate) pages: Vec<PageId>,
+}
+
+impl Tag {
+    /// How the tag's guides split into pages, `per` a page.
+    pub(crate) fn listing(&self, per: Option<usize>) -> crate::model::listing::Listing {
+        crate::model::listing::Listing {
+            entries: self.pages.len(),
+            per,
+        }
+    }
 }
 
 /// What a source path or URL leads to.

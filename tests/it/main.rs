@@ -11,6 +11,7 @@ mod layers;
 mod live_search;
 mod oddities;
 mod output_safety;
+mod pagination;
 mod scaffold;
 mod search;
 mod serve;

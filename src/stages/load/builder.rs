@@ -166,6 +166,7 @@ impl Builder {
                 Some(p) => {
                     let mut page = page_from(p, kind, url.clone(), parent);
                     page.draft = false; // a section is never a draft
+                    page.paginate_by = self.section_paging(p);
                     page
                 }
                 None => {
@@ -195,6 +196,7 @@ impl Builder {
                         subsections: Vec::new(),
                         trees: Vec::new(),
                         implicit: true,
+                        paginate_by: self.site.config.paginate_by,
                     }
                 }
             };
@@ -244,6 +246,7 @@ impl Builder {
             let slug_span = find_yaml_key(&p.file.text, "slug").unwrap_or(0..0);
             self.claim(&url, &owner, Target::Page(id), Some((&p.file, slug_span)));
             self.site.by_source.insert(p.src.clone(), Target::Page(id));
+            self.guide_paging(&p);
             let page = page_from(&p, PageKind::Guide, url, Some(section));
             self.site.pages[section].guides.push(id);
             self.site.pages.push(page);
@@ -459,6 +462,7 @@ pub(super) fn page_from(p: &Parsed, kind: PageKind, url: SitePath, parent: Optio
         subsections: Vec::new(),
         trees: Vec::new(),
         implicit: false,
+        paginate_by: None,
     }
 }
 

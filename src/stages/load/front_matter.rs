@@ -24,6 +24,7 @@ pub(crate) const FRONT_MATTER_FIELDS: &[&str] = &[
     "draft",
     "slug",
     "aliases",
+    "paginate-by",
     "extra",
 ];
 
@@ -43,6 +44,8 @@ pub(super) struct FrontMatter {
     pub(super) slug: Option<String>,
     #[serde(default)]
     pub(super) aliases: Vec<String>,
+    #[serde(rename = "paginate-by")]
+    pub(super) paginate_by: Option<i64>,
     pub(super) extra: Option<serde_json::Value>,
 }
 

@@ -7,6 +7,7 @@
 
 mod builder;
 mod front_matter;
+mod paginate;
 pub(crate) mod tree;
 
 use builder::{guide_url, page_from, Builder};
@@ -87,6 +88,7 @@ pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
     builder.add_trees(&found);
     builder.add_assets(&found);
     builder.sort_and_tag();
+    builder.claim_listing_pages();
     let Builder {
         site,
         diagnostics,
@@ -213,6 +215,11 @@ pub(crate) fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)>
     page.trees = old.trees.clone();
     if old.kind != PageKind::Guide {
         page.draft = false;
+        // A changed or broken `paginate-by` changes the site's pages.
+        page.paginate_by =
+            paginate::resolve(parsed.fm.paginate_by, site.config.paginate_by).ok()?;
+    } else if parsed.fm.paginate_by.is_some() {
+        return None;
     }
     Some((page, parsed.diagnostics))
 }

@@ -149,8 +149,27 @@ pub(crate) struct SectionView<'a> {
 pub(crate) struct SubsectionView<'a> {
     #[serde(flatten)]
     pub(crate) summary: &'a PageSummary,
+    /// The guides on the sub-section's first page.
     pub(crate) guides: Vec<Value>,
+    /// How many guides it has in all.
+    pub(crate) guide_count: usize,
     pub(crate) trees: Vec<Value>,
+}
+
+/// `paginator` on the pages of a listing (`index.html`, `section.html`,
+/// `tag.html`). URLs are relative to the root, like every `url`.
+#[derive(Serialize)]
+pub(crate) struct PaginatorView {
+    /// This page's number, from 1.
+    pub(crate) current: usize,
+    /// How many pages the listing takes.
+    pub(crate) total: usize,
+    /// How many guides it lists in all.
+    pub(crate) entries: usize,
+    pub(crate) first_url: String,
+    pub(crate) last_url: String,
+    pub(crate) previous_url: Option<String>,
+    pub(crate) next_url: Option<String>,
 }
 
 /// `tag` on `tag.html`.
@@ -353,7 +372,15 @@ mod tests {
             "mendbook_version",
         ];
         let own_keys = [
-            "page", "section", "tag", "tags", "tree", "step", "map", "search",
+            "page",
+            "section",
+            "tag",
+            "tags",
+            "tree",
+            "step",
+            "map",
+            "search",
+            "paginator",
         ];
         for job in jobs {
             let (_, ctx) = renderer.prepared(job);

@@ -10,6 +10,7 @@ use crate::base::diagnostics::SourceFile;
 use crate::base::paths::{percent_encode_path, OutputPath, SitePath};
 use crate::base::text::html_escape;
 use crate::model::config::Config;
+use crate::model::listing::page_url;
 use crate::model::reserved::ASSET_DIR;
 use crate::model::site::Site;
 use crate::stages::markdown::Highlighter;
@@ -113,6 +114,9 @@ fn sitemap(site: &Site) -> String {
     };
     for page in &site.pages {
         entry(&page.url, page.updated.or(page.date).map(|d| d.iso()));
+        for n in 2..=page.listing().pages() {
+            entry(&page_url(&page.url, n), None);
+        }
     }
     // A tree's later steps are not indexed; its first page and map are.
     for tree in site.trees.iter().filter(|t| !t.steps.is_empty()) {
@@ -122,7 +126,9 @@ fn sitemap(site: &Site) -> String {
     if !site.tags.is_empty() {
         entry(&SitePath::page(["tags"]), None);
         for tag in &site.tags {
-            entry(&tag.url, None);
+            for n in 1..=tag.listing(site.config.paginate_by).pages() {
+                entry(&page_url(&tag.url, n), None);
+            }
         }
     }
     out.push_str("</urlset>\n");

@@ -34,13 +34,19 @@ pub(crate) use shared::reading_time;
 /// What to render, one unit of parallel work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Job {
+    /// A guide, or the first page of a section or the home page.
     Page(PageId),
+    /// Page N (2 or more) of a section's or the home page's guides.
+    SectionPage(PageId, usize),
     /// One step page of a tree: the tree, and the step's index in its
     /// unfolded steps.
     TreeStep(TreeId, usize),
     TreeMap(TreeId),
     Tags,
+    /// The first page of a tag's guides.
     Tag(TagId),
+    /// Page N (2 or more) of a tag's guides.
+    TagPage(TagId, usize),
     NotFound,
     /// The search page, when search is on.
     Search,
@@ -123,6 +129,10 @@ impl<'a> Renderer<'a> {
         let mut jobs: Vec<Job> = (0..site.pages.len())
             .map(|p| Job::Page(PageId(p)))
             .collect();
+        for (p, page) in site.pages.iter().enumerate() {
+            let more = 2..=page.listing().pages();
+            jobs.extend(more.map(|n| Job::SectionPage(PageId(p), n)));
+        }
         for (t, tree) in site.trees.iter().enumerate() {
             let t = TreeId(t);
             jobs.extend((0..tree.steps.len()).map(|s| Job::TreeStep(t, s)));
@@ -133,6 +143,10 @@ impl<'a> Renderer<'a> {
         if !site.tags.is_empty() {
             jobs.push(Job::Tags);
             jobs.extend((0..site.tags.len()).map(|i| Job::Tag(TagId(i))));
+            for (i, tag) in site.tags.iter().enumerate() {
+                let more = 2..=tag.listing(site.config.paginate_by).pages();
+                jobs.extend(more.map(|n| Job::TagPage(TagId(i), n)));
+            }
         }
         jobs.push(Job::NotFound);
         if site.config.search {
@@ -205,11 +219,13 @@ impl<'a> Renderer<'a> {
     pub(crate) fn render(&self, job: Job) -> Result<Artifact, Diagnostic> {
         let (site, shared) = (self.site, &self.shared);
         let (template, url, ctx) = match job {
-            Job::Page(id) => pages::page(site, self.pages, shared, id),
+            Job::Page(id) => pages::page(site, self.pages, shared, id, 1),
+            Job::SectionPage(id, n) => pages::page(site, self.pages, shared, id, n),
             Job::TreeStep(t, s) => trees::step(site, shared, &self.highlighter, t, s),
             Job::TreeMap(t) => trees::map(site, shared, t),
             Job::Tags => pages::tags(site, shared),
-            Job::Tag(i) => pages::tag(site, shared, i),
+            Job::Tag(i) => pages::tag(site, shared, i, 1),
+            Job::TagPage(i, n) => pages::tag(site, shared, i, n),
             Job::NotFound => pages::not_found(site, shared),
             Job::Search => pages::search(site, shared, self.primary, &self.merged),
         };
@@ -232,11 +248,13 @@ impl<'a> Renderer<'a> {
     pub(crate) fn prepared(&self, job: Job) -> (&'static str, tera::Context) {
         let (site, shared) = (self.site, &self.shared);
         let (template, _, ctx) = match job {
-            Job::Page(id) => pages::page(site, self.pages, shared, id),
+            Job::Page(id) => pages::page(site, self.pages, shared, id, 1),
+            Job::SectionPage(id, n) => pages::page(site, self.pages, shared, id, n),
             Job::TreeStep(t, s) => trees::step(site, shared, &self.highlighter, t, s),
             Job::TreeMap(t) => trees::map(site, shared, t),
             Job::Tags => pages::tags(site, shared),
-            Job::Tag(i) => pages::tag(site, shared, i),
+            Job::Tag(i) => pages::tag(site, shared, i, 1),
+            Job::TagPage(i, n) => pages::tag(site, shared, i, n),
             Job::NotFound => pages::not_found(site, shared),
             Job::Search => pages::search(site, shared, self.primary, &self.merged),
         };
@@ -278,12 +296,12 @@ impl<'a> Renderer<'a> {
 fn origin(site: &Site, job: Job) -> Option<Location> {
     let config = &site.config;
     match job {
-        Job::Page(id) => {
+        Job::Page(id) | Job::SectionPage(id, _) => {
             let page = &site.pages[id];
             (!page.implicit).then(|| (page.file.clone(), 0..0))
         }
         Job::TreeStep(t, _) | Job::TreeMap(t) => Some((site.trees[t].file.clone(), 0..0)),
-        Job::Tag(i) => site.tags[i].pages.first().map(|&p| {
+        Job::Tag(i) | Job::TagPage(i, _) => site.tags[i].pages.first().map(|&p| {
             let file = &site.pages[p].file;
             let span = crate::base::text::find_yaml_key(&file.text, "tags").unwrap_or(0..0);
             (file.clone(), span)
@@ -299,17 +317,29 @@ pub(crate) fn dependents(site: &Site, id: PageId) -> Vec<Job> {
     let mut jobs = Vec::new();
     let page = &site.pages[id];
     if let Some(parent) = page.parent {
-        jobs.push(Job::Page(parent));
-        if let Some(grand) = site.pages[parent].parent {
+        let section = &site.pages[parent];
+        let i = section.guides.iter().position(|g| *g == id).unwrap_or(0);
+        let n = section.listing().page_of(i);
+        jobs.push(match n {
+            1 => Job::Page(parent),
+            n => Job::SectionPage(parent, n),
+        });
+        // The section above lists this one's first page of guides.
+        if let Some(grand) = section.parent.filter(|_| n == 1) {
             jobs.push(Job::Page(grand));
         }
     }
     jobs.push(Job::Page(Site::HOME));
     let (prev, next) = site.neighbours(id);
     jobs.extend(prev.into_iter().chain(next).map(Job::Page));
-    for (i, tag) in site.tags.iter().enumerate() {
-        if tag.pages.contains(&id) {
-            jobs.push(Job::Tag(TagId(i)));
+    let per = site.config.paginate_by;
+    for (t, tag) in site.tags.iter().enumerate() {
+        if let Some(i) = tag.pages.iter().position(|p| *p == id) {
+            let n = tag.listing(per).page_of(i);
+            jobs.push(match n {
+                1 => Job::Tag(TagId(t)),
+                n => Job::TagPage(TagId(t), n),
+            });
         }
     }
     jobs.sort();

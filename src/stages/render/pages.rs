@@ -3,9 +3,10 @@
 
 use tera::{Context, Value};
 
-use super::context::{GuideView, SearchView, SectionView, SubsectionView, TagView};
+use super::context::{GuideView, PaginatorView, SearchView, SectionView, SubsectionView, TagView};
 use super::shared::{context, Shared};
 use crate::base::paths::SitePath;
+use crate::model::listing::{page_url, Listing};
 use crate::model::site::{PageId, PageKind, PerPage, Site, TagId, TreeId};
 use crate::stages::links::PageMarkdown;
 use crate::stages::search::Shards;
@@ -13,13 +14,41 @@ use crate::stages::search::Shards;
 /// A page to render: its template, its URL and its context.
 pub(super) type Prepared = (&'static str, SitePath, Context);
 
+/// The paginator of page `n` of the listing at `url`.
+fn paginator(url: &SitePath, listing: Listing, n: usize) -> PaginatorView {
+    let total = listing.pages();
+    let at = |n: usize| page_url(url, n).as_str().to_string();
+    PaginatorView {
+        current: n,
+        total,
+        entries: listing.entries,
+        first_url: at(1),
+        last_url: at(total),
+        previous_url: (n > 1).then(|| at(n - 1)),
+        next_url: (n < total).then(|| at(n + 1)),
+    }
+}
+
+/// A listing page's title: the listing's, with the page number after the
+/// first.
+fn numbered(title: &str, listing: Listing, n: usize) -> String {
+    match n {
+        1 => title.to_string(),
+        n => format!("{title} (page {n} of {})", listing.pages()),
+    }
+}
+
+/// A guide, or page `number` (from 1) of a section or the home page.
 pub(super) fn page(
     site: &Site,
     pages: &PerPage<PageMarkdown>,
     shared: &Shared,
     id: PageId,
+    number: usize,
 ) -> Prepared {
     let page = &site.pages[id];
+    let listing = page.listing();
+    let url = page_url(&page.url, number);
     let r = &pages[id].rendered;
     let kind = match page.kind {
         PageKind::Home => "home",
@@ -31,7 +60,8 @@ pub(super) fn page(
     } else {
         &page.title
     };
-    let mut base = shared.base(kind, &page.url.root_prefix(), &page.url, title);
+    let shown = numbered(title, listing, number);
+    let mut base = shared.base(kind, &url.root_prefix(), &url, &shown);
     base.breadcrumbs = shared.breadcrumbs(site, id, false);
     if page.description.is_some() {
         base.description = page.description.clone();
@@ -76,10 +106,12 @@ pub(super) fn page(
                 .subsections
                 .iter()
                 .map(|&s| {
+                    let sub = &site.pages[s];
                     Value::from_serializable(&SubsectionView {
                         summary: &shared.typed[s],
-                        guides: listed(&site.pages[s].guides),
-                        trees: trees(&site.pages[s].trees),
+                        guides: listed(&sub.guides[sub.listing().range(1)]),
+                        guide_count: sub.guides.len(),
+                        trees: trees(&sub.trees),
                     })
                 })
                 .collect();
@@ -91,11 +123,12 @@ pub(super) fn page(
                     words: r.words,
                     toc,
                     extra: &page.extra,
-                    guides: listed(&page.guides),
+                    guides: listed(&page.guides[listing.range(number)]),
                     trees: trees(&page.trees),
                     subsections,
                 },
             );
+            ctx.insert("paginator", &paginator(&page.url, listing, number));
             if page.kind == PageKind::Home {
                 "index.html"
             } else {
@@ -103,7 +136,7 @@ pub(super) fn page(
             }
         }
     };
-    (template, page.url.clone(), ctx)
+    (template, url, ctx)
 }
 
 pub(super) fn tags(site: &Site, shared: &Shared) -> Prepared {
@@ -115,10 +148,13 @@ pub(super) fn tags(site: &Site, shared: &Shared) -> Prepared {
     ("tags.html", url, ctx)
 }
 
-pub(super) fn tag(site: &Site, shared: &Shared, i: TagId) -> Prepared {
+/// Page `number` (from 1) of a tag's guides.
+pub(super) fn tag(site: &Site, shared: &Shared, i: TagId, number: usize) -> Prepared {
     let tag = &site.tags[i];
-    let title = format!("Tagged “{}”", tag.name);
-    let mut base = shared.base("tag", &tag.url.root_prefix(), &tag.url, &title);
+    let listing = tag.listing(site.config.paginate_by);
+    let url = page_url(&tag.url, number);
+    let title = numbered(&format!("Tagged “{}”", tag.name), listing, number);
+    let mut base = shared.base("tag", &url.root_prefix(), &url, &title);
     base.breadcrumbs = shared.breadcrumbs(site, Site::HOME, true);
     base.breadcrumbs.push(Value::from_serializable(&TagsCrumb {
         title: "Tags",
@@ -130,14 +166,14 @@ pub(super) fn tag(site: &Site, shared: &Shared, i: TagId) -> Prepared {
         &TagView {
             name: &tag.name,
             url: tag.url.as_str(),
-            guides: tag
-                .pages
+            guides: tag.pages[listing.range(number)]
                 .iter()
                 .map(|&p| shared.summaries[p].clone())
                 .collect(),
         },
     );
-    ("tag.html", tag.url.clone(), ctx)
+    ctx.insert("paginator", &paginator(&tag.url, listing, number));
+    ("tag.html", url, ctx)
 }
 
 /// The tags index, as a breadcrumb.
