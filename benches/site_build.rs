@@ -1,20 +1,23 @@
 //! Build-time benchmark: mendbook against Hugo on the same generated corpus.
 //!
-//! Run with `cargo bench --bench site_build` (optionally `-- 1000 10000`).
-//! It generates the shared corpus with `../shared/bench/gen_corpus.py` (or
-//! `$MENDBOOK_CORPUS_SCRIPT`), builds it with the release binary and, when
-//! `hugo` is installed, with Hugo, three runs each, and prints wall time and
-//! peak memory (max RSS) for every run plus the median ratio. mendbook is
-//! also timed with `search = false`, and, when `$PAGEFIND_BIN` names
-//! pagefind's CLI (`npm install pagefind`), Hugo's output is indexed with it,
-//! so both sides are compared with and without a search index.
+//! Run with `cargo bench --bench site_build` (optionally `-- 1000 10000
+//! 100000`). It generates the shared corpus with
+//! `../shared/bench/gen_corpus.py` (or `$MENDBOOK_CORPUS_SCRIPT`) on tmpfs
+//! (`$OUTDIR`, else `/dev/shm` when there is one: the shared disk is slow at
+//! creating many files right after many were deleted, which would drown the
+//! comparison), builds it with the release binary with search on and off,
+//! with Hugo when it is installed and fits in memory, and with Hugo then
+//! pagefind's CLI on Hugo's output when `$PAGEFIND_BIN` names it (`npm
+//! install pagefind`). Three runs each (one at 100,000 guides and more;
+//! `$RUNS` overrides), every run's wall time and peak memory, then medians,
+//! ratios, a rebuild with nothing changed, and how time grows with size.
 
 mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{generate_corpus, measure, median, release_binary, sizes, Measure};
+use common::{generate_corpus, measure, release_binary, sizes, Measure};
 
 /// Measures one run and prints it as `label: wall  peak` under its peers.
 fn timed(label: &str, cmd: &mut Command) -> Measure {
@@ -28,11 +31,38 @@ fn timed(label: &str, cmd: &mut Command) -> Measure {
     m
 }
 
+/// Medians of one size's runs, for the summary.
+struct Sized {
+    n: usize,
+    search: (f64, f64),
+    plain: (f64, f64),
+    no_change: f64,
+}
+
+fn secs(d: std::time::Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn median_f(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// MemAvailable, in KiB.
+fn available_kib() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemAvailable:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(u64::MAX)
+}
+
 fn main() {
     let sizes = sizes();
     let mendbook = release_binary();
-    // pagefind's CLI, for the peer of our search index: $PAGEFIND_BIN, or
-    // `npm install pagefind` gives node_modules/.bin/pagefind.
     let pagefind = std::env::var_os("PAGEFIND_BIN").map(PathBuf::from);
     match &pagefind {
         Some(p) => println!("pagefind: {}", p.display()),
@@ -47,15 +77,21 @@ fn main() {
         Some(o) => println!("hugo: {}", String::from_utf8_lossy(&o.stdout).trim()),
         None => println!("hugo: not installed (apt-get install hugo), measuring mendbook alone"),
     }
+    let work = std::env::var_os("OUTDIR")
+        .map(PathBuf::from)
+        .or_else(|| Some(PathBuf::from("/dev/shm")).filter(|p| p.is_dir()))
+        .unwrap_or_else(std::env::temp_dir);
     println!(
-        "machine: {} cores",
+        "machine: {} cores; outputs in {}",
         std::thread::available_parallelism()
             .map(|n| n.get())
-            .unwrap_or(1)
+            .unwrap_or(1),
+        work.display()
     );
 
+    let mut summary = Vec::new();
     for n in sizes {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = tempfile::tempdir_in(&work).expect("temp dir");
         generate_corpus(n, dir.path());
         println!("\n== {n} guides");
         // The same content without the search index, since Hugo builds none.
@@ -74,35 +110,42 @@ fn main() {
             "[book]\ntitle = \"Bench\"\n[build]\nsearch = false\n",
         )
         .unwrap();
-        let mut ours = Vec::new();
-        let mut plain_runs = Vec::new();
-        let mut with_index = Vec::new();
-        let mut theirs = Vec::new();
-        for run in 1..=3 {
-            // A clean build each time, into a folder never used before: deleting
-            // the last output would leave the file system busy discarding it.
+        // Hugo held about 170 KiB a guide at 10,000 guides; leave it out
+        // where that would not fit.
+        let hugo_fits = hugo.is_some() && (n as u64) * 170 < available_kib() * 7 / 10;
+        if hugo.is_some() && !hugo_fits {
+            println!("hugo: left out, {n} guides would not fit in this machine's memory");
+        }
+        let runs: usize = std::env::var("RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(if n >= 100_000 { 1 } else { 3 });
+        let (mut ours, mut plain_runs, mut theirs, mut with_index) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for run in 1..=runs {
+            // A clean build each time, into a folder never used before:
+            // deleting the last output would leave the file system busy.
             let build = |label: &str, site: &std::path::Path, out: &str| {
-                timed(
+                let m = timed(
                     label,
                     Command::new(&mendbook)
                         .args(["build", "-q", "--out"])
                         .arg(dir.path().join(out))
                         .current_dir(site),
-                )
+                );
+                (secs(m.wall), m.max_rss_kib as f64 / 1024.0)
             };
-            let m = build(
+            ours.push(build(
                 &format!("mendbook run {run}"),
                 &dir.path().join("ours"),
                 &format!("out-mendbook-{run}"),
-            );
-            ours.push(m.wall);
-            let m = build(
+            ));
+            plain_runs.push(build(
                 "  without search",
                 &plain,
                 &format!("out-mendbook-no-search-{run}"),
-            );
-            plain_runs.push(m.wall);
-            if hugo.is_some() {
+            ));
+            if hugo_fits {
                 let out = dir.path().join(format!("out-hugo-{run}"));
                 let m = timed(
                     &format!("hugo     run {run}"),
@@ -111,7 +154,7 @@ fn main() {
                         .arg(&out)
                         .current_dir(dir.path().join("hugo")),
                 );
-                theirs.push(m.wall);
+                theirs.push((secs(m.wall), m.max_rss_kib as f64 / 1024.0));
                 // Hugo builds no search index; pagefind's own CLI, run on
                 // Hugo's output, is the peer of mendbook's built-in index.
                 if let Some(pagefind) = &pagefind {
@@ -119,47 +162,88 @@ fn main() {
                         "  + pagefind",
                         Command::new(pagefind).arg("--site").arg(&out),
                     );
-                    with_index.push(m.wall + p.wall);
+                    with_index.push((
+                        secs(m.wall + p.wall),
+                        (m.max_rss_kib.max(p.max_rss_kib)) as f64 / 1024.0,
+                    ));
                 }
             }
         }
-        let (a, b) = (median(ours), (!theirs.is_empty()).then(|| median(theirs)));
-        let c = median(plain_runs);
-        println!(
-            "median without search: {:.0} ms; the search index adds {:.0} ms",
-            c.as_secs_f64() * 1e3,
-            (a.as_secs_f64() - c.as_secs_f64()) * 1e3
-        );
-        if let Some(b) = b {
-            println!(
-                "without search, mendbook takes {:.2}x Hugo's time",
-                c.as_secs_f64() / b.as_secs_f64()
-            );
-        }
-        if !with_index.is_empty() {
-            let d = median(with_index);
-            println!(
-                "median hugo + pagefind {:.0} ms; with search, mendbook takes {:.2}x their time",
-                d.as_secs_f64() * 1e3,
-                a.as_secs_f64() / d.as_secs_f64()
-            );
-        }
-        match b {
-            Some(b) => println!(
-                "median: mendbook {:.0} ms, hugo {:.0} ms, mendbook takes {:.2}x Hugo's time",
-                a.as_secs_f64() * 1e3,
-                b.as_secs_f64() * 1e3,
-                a.as_secs_f64() / b.as_secs_f64()
-            ),
-            None => println!("median: mendbook {:.0} ms", a.as_secs_f64() * 1e3),
-        }
-        // A no-change rebuild: what an author pays on every save.
-        timed(
+        // A rebuild with nothing changed: what an author pays on every save.
+        let again = timed(
             "no-change rebuild",
             Command::new(&mendbook)
                 .args(["build", "-q", "--out"])
-                .arg(dir.path().join("out-mendbook-3"))
+                .arg(dir.path().join(format!("out-mendbook-{runs}")))
                 .current_dir(dir.path().join("ours")),
         );
+        let med = |v: &[(f64, f64)]| {
+            (
+                median_f(v.iter().map(|x| x.0).collect()),
+                median_f(v.iter().map(|x| x.1).collect()),
+            )
+        };
+        let (search, plain_m) = (med(&ours), med(&plain_runs));
+        println!("-- medians at {n} guides:");
+        println!(
+            "mendbook, search on   {:>8.2} s  peak {:>7.0} MiB",
+            search.0, search.1
+        );
+        println!(
+            "mendbook, search off  {:>8.2} s  peak {:>7.0} MiB",
+            plain_m.0, plain_m.1
+        );
+        if !theirs.is_empty() {
+            let h = med(&theirs);
+            println!(
+                "hugo                  {:>8.2} s  peak {:>7.0} MiB",
+                h.0, h.1
+            );
+            println!(
+                "without search, mendbook takes {:.2}x Hugo's time and {:.2}x its memory",
+                plain_m.0 / h.0,
+                plain_m.1 / h.1
+            );
+        }
+        if !with_index.is_empty() {
+            let d = med(&with_index);
+            println!(
+                "hugo + pagefind       {:>8.2} s  peak {:>7.0} MiB",
+                d.0, d.1
+            );
+            println!(
+                "with search, mendbook takes {:.2}x the time of Hugo + pagefind and {:.2}x their memory",
+                search.0 / d.0,
+                search.1 / d.1
+            );
+        }
+        let no_change = secs(again.wall);
+        println!(
+            "a rebuild with nothing changed takes {no_change:.2} s, {:.2}x the cold build",
+            no_change / search.0
+        );
+        summary.push(Sized {
+            n,
+            search,
+            plain: plain_m,
+            no_change,
+        });
+    }
+    if summary.len() > 1 {
+        println!("\n== growth (search on, search off, no-change rebuild)");
+        for pair in summary.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            println!(
+                "{} -> {} guides ({:.0}x): time {:.2}x, {:.2}x, {:.2}x; peak memory {:.0} -> {:.0} MiB with search",
+                a.n,
+                b.n,
+                b.n as f64 / a.n as f64,
+                b.search.0 / a.search.0,
+                b.plain.0 / a.plain.0,
+                b.no_change / a.no_change,
+                a.search.1,
+                b.search.1
+            );
+        }
     }
 }

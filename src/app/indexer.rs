@@ -17,7 +17,8 @@ use crate::engine::{SearchSink, SearchWork};
 use crate::stages::search::{index_shard, Page};
 
 /// At most this many shards index at once. Each holds pagefind's state for
-/// its pages (about 90 MB a thousand pages), so this bounds memory too.
+/// its pages (about 100 KB a page while it is built), so this bounds memory
+/// too.
 const MAX_WORKERS: usize = 4;
 
 type Done = (usize, Result<Vec<Artifact>, Diagnostic>);
@@ -31,6 +32,8 @@ pub(crate) struct Indexer {
     workers: Vec<JoinHandle<()>>,
     /// The shards handed over, to tell which a lost worker never finished.
     sent: Mutex<Vec<usize>>,
+    /// Shards that failed, kept for `finish` to report.
+    failed: Mutex<Vec<Diagnostic>>,
 }
 
 impl Indexer {
@@ -68,6 +71,7 @@ impl Indexer {
             done: Mutex::new(done),
             workers,
             sent: Mutex::new(Vec::new()),
+            failed: Mutex::new(Vec::new()),
         }
     }
 
@@ -100,7 +104,7 @@ fn stopped_unexpectedly() -> Diagnostic {
 }
 
 impl SearchSink for Indexer {
-    fn index(&self, shard: usize, pages: Vec<Page>, scripts: bool) {
+    fn index(&self, shard: usize, pages: Vec<Page>, scripts: bool) -> Vec<Artifact> {
         let tx = self.tx.lock().unwrap_or_else(|e| e.into_inner()).clone();
         self.sent
             .lock()
@@ -111,9 +115,32 @@ impl SearchSink for Indexer {
             // has no result, and `finish` says so.
             let _ = tx.send((shard, pages, scripts));
         }
+        // Hand back what is done, so finished bundles do not pile up here.
+        let mut files = Vec::new();
+        let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+        for (shard, result) in self
+            .done
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .try_iter()
+        {
+            sent.retain(|s| *s != shard);
+            match result {
+                Ok(mut done) => files.append(&mut done),
+                Err(d) => self
+                    .failed
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(d),
+            }
+        }
+        files
     }
 
     fn finish(self: Box<Self>) -> Result<Vec<Artifact>, Diagnostic> {
+        if let Some(d) = self.failed.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+            return Err(d);
+        }
         let mut files = Vec::new();
         for (_, result) in self.results() {
             files.extend(result?);

@@ -158,9 +158,10 @@ pub(crate) struct Reindexed {
 /// own, so shards index while the next ones render.
 pub(crate) trait SearchSink: Sync {
     /// Queues one shard's pages. Waits while every indexer is busy, so
-    /// rendering never runs more than a shard ahead of indexing.
-    /// With `scripts`, its bundle carries pagefind's scripts too.
-    fn index(&self, shard: usize, pages: Vec<Page>, scripts: bool);
+    /// rendering never runs more than a shard ahead of indexing. With
+    /// `scripts`, its bundle carries pagefind's scripts too. Returns the
+    /// files of the shards finished meanwhile, to write out at once.
+    fn index(&self, shard: usize, pages: Vec<Page>, scripts: bool) -> Vec<Artifact>;
     /// Waits for every queued shard and returns their bundles' files.
     fn finish(self: Box<Self>) -> Result<Vec<Artifact>, Diagnostic>;
 }
@@ -299,7 +300,9 @@ pub(crate) fn build(
         if !kept {
             reindexed += 1;
             if let Some(search) = &search {
-                search.index(shard, pages, scripts);
+                for file in search.index(shard, pages, scripts) {
+                    batch.stage(file.from(search_origin.clone()));
+                }
             }
         }
         keys.insert(shard, key);

@@ -19,7 +19,7 @@ pub(crate) const CONFIG_FILE: &str = "book.toml";
 /// Pages per search index shard, unless book.toml says otherwise: enough
 /// that a reader's first search loads few files, few enough that a build
 /// holds little of pagefind's state at once.
-pub(crate) const DEFAULT_SEARCH_SHARD_SIZE: usize = 1_000;
+pub(crate) const DEFAULT_SEARCH_SHARD_SIZE: usize = 800;
 const MAX_SEARCH_SHARD_SIZE: usize = 1_000_000;
 /// Entries per section or tag page, unless book.toml says otherwise.
 pub(crate) const DEFAULT_PAGINATE_BY: usize = 50;

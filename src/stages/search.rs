@@ -2,12 +2,12 @@
 //! bundle (the index, its WebAssembly and its JavaScript) as artifacts under
 //! `pagefind/`. In memory in, in memory out: nothing touches the disk.
 //!
-//! A site's pages are split into shards of about `search-shard-size` (1,000 by default), each
-//! an index of its own (pagefind indexes one page at a time, so shards are
-//! how indexing uses every core, and how its memory stays bounded: a shard
-//! is finished and let go before the next is started). The first shard's
-//! bundle, at `pagefind/`, has pagefind's scripts; the others, at
-//! `pagefind/shard-N/`, only their index, which the search page merges
+//! A site's pages are split into shards of about `search-shard-size` (800
+//! by default), each an index of its own: pagefind indexes one page at a
+//! time, so shards are how indexing uses every core, and how its memory
+//! stays bounded (a shard is finished and let go while the next renders).
+//! The primary shard's bundle (the first with pages) has pagefind's
+//! scripts; the others only their index, which the search page merges
 //! (`mergeIndex`). A page's shard comes from a hash of its URL, so editing
 //! a page re-indexes only its shard.
 //!

@@ -46,9 +46,10 @@ export function buildSite(settings) {
  * Runs `queries` on the site at `base` with pagefind loaded
  * as the theme loads it: the bundle, with every other shard merged in.
  * Returns, per query, the URLs found, sorted. `first` limits how many
- * results' data are loaded (as a reader's first screen does).
+ * results' data are loaded (as a reader's first screen does); `onReady` is
+ * called just before the search starts.
  */
-export async function searchIn(page, base, queries, first = Infinity) {
+export async function searchIn(page, base, queries, first = Infinity, onReady = () => {}) {
   // Where the bundle and shards are, from the search page; then a page
   // without the theme's search script, so nothing else loads pagefind.
   await page.goto(`${base}search/`);
@@ -58,6 +59,7 @@ export async function searchIn(page, base, queries, first = Infinity) {
     site: new URL(box.dataset.root, location.href).pathname,
   }));
   await page.goto(base);
+  onReady();
   return page.evaluate(async ({ where, queries, first }) => {
     const pagefind = await import(where.bundle);
     for (const dir of where.merge) {

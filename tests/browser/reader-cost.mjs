@@ -37,10 +37,11 @@ try {
     const page = await context.newPage();
     const sizes = {};
     const bodies = [];
+    let measuring = false;
     page.on("response", (res) => {
-      if (res.url().includes("/pagefind/")) bodies.push(res.body().then((b) => [res.url(), b.length]));
+      if (measuring && res.url().includes("/pagefind/")) bodies.push(res.body().then((b) => [res.url(), b.length]));
     });
-    const found = (await searchIn(page, server.base, [q], 10))[q].count;
+    const found = (await searchIn(page, server.base, [q], 10, () => { measuring = true; }))[q].count;
     for (const [url, n] of await Promise.all(bodies)) {
       sizes[kind(url)] = (sizes[kind(url)] || 0) + n;
     }

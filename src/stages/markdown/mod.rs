@@ -103,7 +103,11 @@ pub(crate) fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlig
         }
         renderer.event(event, range);
     }
-    renderer.finish()
+    let mut rendered = renderer.finish();
+    // Every page's HTML is kept until the page renders; a string grown by
+    // doubling holds up to twice its length.
+    rendered.html.shrink_to_fit();
+    rendered
 }
 
 /// One [`render`] in progress: the events written so far, what is being
