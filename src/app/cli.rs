@@ -12,6 +12,7 @@ use crate::app::scaffold;
 use crate::base::diagnostics::{Code, Diagnostic, Severity};
 use crate::engine;
 use crate::model::config::{Config, Overrides, CONFIG_FILE};
+use crate::stages::search;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -326,6 +327,11 @@ impl Printer {
 
 /// Runs mendbook with the process's arguments.
 pub fn main() -> ExitCode {
+    // Before any thread starts: pagefind reads its chunk size only from the
+    // environment. A value the user set wins.
+    if std::env::var_os(search::CHUNK_SIZE_VAR).is_none() {
+        std::env::set_var(search::CHUNK_SIZE_VAR, search::SHARD_CHUNK_SIZE.to_string());
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

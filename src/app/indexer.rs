@@ -103,8 +103,9 @@ fn stopped_unexpectedly() -> Diagnostic {
     )
 }
 
-impl SearchSink for Indexer {
-    fn index(&self, shard: usize, pages: Vec<Page>, scripts: bool) -> Vec<Artifact> {
+impl Indexer {
+    /// Hands a shard to the first free worker, waiting for one.
+    fn send(&self, shard: usize, pages: Vec<Page>, scripts: bool) {
         let tx = self.tx.lock().unwrap_or_else(|e| e.into_inner()).clone();
         self.sent
             .lock()
@@ -112,19 +113,31 @@ impl SearchSink for Indexer {
             .push(shard);
         if let Some(tx) = tx {
             // A closed channel means every worker is gone; the shard then
-            // has no result, and `finish` says so.
+            // has no result, and `results` says so.
             let _ = tx.send((shard, pages, scripts));
         }
-        // Hand back what is done, so finished bundles do not pile up here.
-        let mut files = Vec::new();
-        let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
-        for (shard, result) in self
+    }
+
+    /// The shards finished since the last call, so finished bundles do not
+    /// pile up here.
+    fn finished(&self) -> Vec<Done> {
+        let done: Vec<Done> = self
             .done
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .try_iter()
-        {
-            sent.retain(|s| *s != shard);
+            .collect();
+        let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+        sent.retain(|s| !done.iter().any(|(shard, _)| shard == s));
+        done
+    }
+}
+
+impl SearchSink for Indexer {
+    fn index(&self, shard: usize, pages: Vec<Page>, scripts: bool) -> Vec<Artifact> {
+        self.send(shard, pages, scripts);
+        let mut files = Vec::new();
+        for (_, result) in self.finished() {
             match result {
                 Ok(mut done) => files.append(&mut done),
                 Err(d) => self
@@ -163,10 +176,12 @@ pub(crate) fn index_now(work: SearchWork) -> Indexed {
     let start = Instant::now();
     let pool = Indexer::start(&work.language);
     let pages = work.shards.values().map(Vec::len).sum();
+    let mut shards = BTreeMap::new();
     for (shard, pages) in work.shards {
-        pool.index(shard, pages, shard == work.primary);
+        pool.send(shard, pages, shard == work.primary);
+        shards.extend(pool.finished());
     }
-    let shards = pool.results();
+    shards.extend(pool.results());
     Indexed {
         shards,
         count: work.count,

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -90,7 +91,8 @@ const TYPES = {
 /**
  * Serves `dir` under PREFIX on a free loopback port, like a static host:
  * folders get their index.html, a folder without its slash is redirected,
- * anything else missing gets 404.html with status 404.
+ * anything else missing gets 404.html with status 404, and text is
+ * gzipped when the browser asks, as GitHub Pages does.
  */
 export async function serve(dir) {
   const root = path.resolve(dir);
@@ -130,8 +132,16 @@ export async function serve(dir) {
       return;
     }
     const type = TYPES[path.extname(file)] || "application/octet-stream";
-    res.writeHead(200, { "content-type": type });
-    res.end(fs.readFileSync(file));
+    const body = fs.readFileSync(file);
+    // GitHub Pages gzips text; pagefind's own files are gzipped already.
+    if (/^(text\/|application\/(javascript|json|xml))/.test(type) && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+      const packed = zlib.gzipSync(body);
+      res.writeHead(200, { "content-type": type, "content-encoding": "gzip", "content-length": packed.length });
+      res.end(packed);
+      return;
+    }
+    res.writeHead(200, { "content-type": type, "content-length": body.length });
+    res.end(body);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();

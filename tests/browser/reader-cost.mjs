@@ -1,7 +1,8 @@
 // What a reader downloads for a first search: serves a built site, opens
 // its search page in chromium, searches one word the way the theme does
 // (the first 10 results shown, each with its excerpt), and sums the bytes
-// of every search file fetched, by kind.
+// of every search file fetched, by kind: as sent (text gzipped, as GitHub
+// Pages does) and, in brackets, unpacked.
 //
 //   node tests/browser/reader-cost.mjs SITE_DIR [WORD ...]
 //
@@ -39,18 +40,23 @@ try {
     const bodies = [];
     let measuring = false;
     page.on("response", (res) => {
-      if (measuring && res.url().includes("/pagefind/")) bodies.push(res.body().then((b) => [res.url(), b.length]));
+      if (measuring && res.url().includes("/pagefind/")) {
+        bodies.push(Promise.all([res.url(), res.request().sizes(), res.body()]));
+      }
     });
     const found = (await searchIn(page, server.base, [q], 10, () => { measuring = true; }))[q].count;
-    for (const [url, n] of await Promise.all(bodies)) {
-      sizes[kind(url)] = (sizes[kind(url)] || 0) + n;
+    let unpacked = 0;
+    for (const [url, sent, body] of await Promise.all(bodies)) {
+      sizes[kind(url)] = (sizes[kind(url)] || 0) + sent.responseBodySize;
+      unpacked += body.length;
     }
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+    const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
     const parts = Object.entries(sizes)
       .sort()
-      .map(([k, n]) => `${k} ${(n / 1024).toFixed(1)} KB`)
+      .map(([k, n]) => `${k} ${kb(n)}`)
       .join(", ");
-    console.log(`"${q}": ${found} results; ${(total / 1024).toFixed(1)} KB downloaded (${parts})`);
+    console.log(`"${q}": ${found} results; ${kb(total)} downloaded [${kb(unpacked)} unpacked] (${parts})`);
     await context.close();
   }
 } finally {

@@ -83,3 +83,32 @@ fn watch_keeps_the_index_in_the_build_folder_current() {
         );
     }
 }
+
+#[test]
+fn serve_publishes_every_shard_of_a_sharded_index() {
+    // One page a shard, so shards finish while others are still handed out.
+    let site = site_with(&format!("{BOOK}[build]\nsearch-shard-size = 1\n"));
+    for n in 0..12 {
+        site.write(
+            &format!("content/guides/extra-{n}.md"),
+            &format!("---\ntitle: Extra {n}\n---\n\nPage number {n} with words to find.\n"),
+        );
+    }
+    let (running, port) = serve(&site);
+    running.wait_for_line("search index: 14 pages", WAIT);
+    let (_, page) = body(port, "/recovery/search/");
+    let merge = page
+        .split("data-merge=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the search page lists the shards to merge");
+    let shards: Vec<&str> = merge.split_whitespace().collect();
+    assert!(shards.len() >= 8, "{shards:?}");
+    for dir in shards {
+        let path = format!(
+            "/recovery/{}pagefind-entry.json",
+            dir.trim_start_matches("../")
+        );
+        assert_eq!(body(port, &path).0, 200, "{path} is served");
+    }
+}

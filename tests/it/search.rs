@@ -415,3 +415,43 @@ pub fn indexed_words(fetch: impl Fn(&str) -> Option<Vec<u8>>) -> String {
     }
     words
 }
+
+/// The index chunks of the primary bundle.
+fn chunk_count(site: &Site) -> usize {
+    std::fs::read_dir(site.path("public/pagefind/index"))
+        .unwrap()
+        .count()
+}
+
+#[test]
+fn chunks_are_small_since_a_query_fetches_one_from_every_shard() {
+    // One page of 6,000 different words: about 12,000 of pagefind's units.
+    let words: Vec<String> = (0..6000).map(|i| format!("zq{i}x")).collect();
+    let site = Site::new(&[
+        ("book.toml", "[book]\ntitle = \"Chunks\"\n"),
+        ("content/_index.md", "Home.\n"),
+        (
+            "content/many.md",
+            &format!("---\ntitle: Many words\n---\n\n{}\n", words.join(" ")),
+        ),
+    ]);
+    site.build_ok();
+    let small = chunk_count(&site);
+    assert!(
+        small >= 3,
+        "mendbook's chunk size splits the words: {small} chunks"
+    );
+
+    // A chunk size the user sets wins, and changing it re-indexes.
+    let run = crate::common::Run::from(
+        crate::common::mendbook()
+            .args(["build", "-v"])
+            .current_dir(site.root())
+            .env("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", "100000")
+            .output()
+            .unwrap(),
+    );
+    assert!(run.ok(), "{}", run.all());
+    run.stderr_has("search index: 1 of 1 shards indexed");
+    assert_eq!(chunk_count(&site), 1, "pagefind got the user's chunk size");
+}
