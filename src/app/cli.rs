@@ -79,9 +79,19 @@ enum Command {
 enum NewCommand {
     /// Create a guide with its front matter filled in
     #[command(
-        after_help = "Examples:\n  mendbook new guide recover/say-sorry.md\n  mendbook new guide \"prevent/ask for help\"\n\nPATH is relative to the content folder; `.md` is added if missing."
+        after_help = "Examples:\n  mendbook new guide recover/say-sorry.md\n  mendbook new guide \"prevent/Ask for help\"\n\nPATH is relative to the content folder; `.md` is added if missing, and a\nname written as a title becomes a file name like `ask-for-help.md`."
     )]
     Guide {
+        /// Where to create it, relative to the content folder
+        path: PathBuf,
+        #[command(flatten)]
+        site: RootArg,
+    },
+    /// Create a starter decision tree, with tests that `check` runs
+    #[command(
+        after_help = "Examples:\n  mendbook new tree recover/what-now.yaml\n  mendbook new tree \"recover/What should I do now\"\n\nPATH is relative to the content folder; `.yaml` is added if missing, and a\nname written as a title becomes a file name like `what-should-i-do-now.yaml`."
+    )]
+    Tree {
         /// Where to create it, relative to the content folder
         path: PathBuf,
         #[command(flatten)]
@@ -113,7 +123,7 @@ struct BuildArgs {
     #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     base_url: Option<String>,
     /// Where to write the site, overriding `[build] build-dir`
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
 
@@ -122,7 +132,7 @@ struct ServeArgs {
     #[command(flatten)]
     root: RootArg,
     /// Port to listen on
-    #[arg(long, default_value_t = 3000)]
+    #[arg(short, long, default_value_t = 3000)]
     port: u16,
     /// Address to listen on; only this machine can connect by default
     #[arg(long, default_value = "127.0.0.1")]
@@ -402,7 +412,12 @@ fn run(command: Command, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
         Command::Serve(args) => serve(args, printer),
         Command::Watch(args) => watch(args, printer),
         Command::Init { dir } => init(dir, printer),
-        Command::New(NewCommand::Guide { path, site }) => new_guide(path, site, printer),
+        Command::New(NewCommand::Guide { path, site }) => {
+            new_file(path, site, printer, scaffold::new_guide)
+        }
+        Command::New(NewCommand::Tree { path, site }) => {
+            new_file(path, site, printer, scaffold::new_tree)
+        }
     }
 }
 
@@ -527,11 +542,16 @@ fn init(dir: Option<PathBuf>, printer: &Printer) -> Result<(), Vec<Diagnostic>> 
     Ok(())
 }
 
-fn new_guide(path: PathBuf, site: RootArg, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
+fn new_file(
+    path: PathBuf,
+    site: RootArg,
+    printer: &Printer,
+    create: fn(&Config, &Path) -> Result<PathBuf, Diagnostic>,
+) -> Result<(), Vec<Diagnostic>> {
     let root = find_site(site.root.as_deref())?;
     printer.site_is(&root);
     let config = Config::load(&root, &Overrides::default())?;
-    let created = scaffold::new_guide(&config, &path).map_err(|e| vec![e.or_code(Code::Output)])?;
+    let created = create(&config, &path).map_err(|e| vec![e.or_code(Code::Output)])?;
     printer.info(format!(
         "created {}",
         created.strip_prefix(&root).unwrap_or(&created).display()

@@ -256,25 +256,7 @@ fn create_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
 
 /// Creates a guide at `path` (relative to the content folder).
 pub(crate) fn new_guide(config: &Config, path: &Path) -> Result<PathBuf, Diagnostic> {
-    let mut rel = path.to_path_buf();
-    if rel.is_absolute()
-        || rel
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
-        return Err(Diagnostic::error(format!(
-            "`{}` must be a path inside the content folder, like `recover/say-sorry.md`",
-            path.display()
-        )));
-    }
-    if rel.extension().is_none_or(|e| e != "md") {
-        let mut name = rel.file_name().unwrap_or_default().to_os_string();
-        name.push(".md");
-        rel.set_file_name(name);
-    }
-    let dest = config.content_dir.join(&rel);
-    let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
-    let title = humanise(&stem);
+    let (dest, title) = new_file(config, path, "md", "recover/say-sorry.md")?;
     let today = today();
     let text = format!(
         "---\ntitle: \"{}\"\ndescription: \"\"\ndate: {today}\ntags: []\n---\n\nStart writing here.\n",
@@ -282,6 +264,66 @@ pub(crate) fn new_guide(config: &Config, path: &Path) -> Result<PathBuf, Diagnos
     );
     create_new(&dest, &text)?;
     Ok(dest)
+}
+
+/// Creates a starter decision tree at `path`: two questions, two outcomes
+/// and the tests that walk to them, so `check` passes from the start.
+pub(crate) fn new_tree(config: &Config, path: &Path) -> Result<PathBuf, Diagnostic> {
+    let (dest, title) = new_file(config, path, "yaml", "recover/what-now.yaml")?;
+    let text = include_str!("scaffold/tree.yaml").replace("{title}", &title.replace('"', "\\\""));
+    create_new(&dest, &text)?;
+    Ok(dest)
+}
+
+/// Where a new `ext` file for `path` goes, and its title. A title-like
+/// name (`"Find the cause"`) becomes a slug file name (`find-the-cause`)
+/// and keeps its words as the title; a slug name is turned into words.
+fn new_file(
+    config: &Config,
+    path: &Path,
+    ext: &str,
+    example: &str,
+) -> Result<(PathBuf, String), Diagnostic> {
+    let inside = !path.is_absolute()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let mut rel = path.to_path_buf();
+    let has_ext = rel
+        .extension()
+        .is_some_and(|e| e == ext || (ext == "yaml" && e == "yml"));
+    let name = match has_ext {
+        true => rel.file_stem(),
+        false => rel.file_name(),
+    }
+    .unwrap_or_default()
+    .to_string_lossy()
+    .into_owned();
+    let slug = crate::base::paths::slugify(&name);
+    if !inside || slug.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "`{}` must be a path inside the content folder, like `{example}`",
+            path.display()
+        )));
+    }
+    let title = if slug == name {
+        humanise(&name)
+    } else {
+        let mut chars = name.trim().chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    };
+    let file = match has_ext {
+        true => format!(
+            "{slug}.{}",
+            rel.extension().unwrap_or_default().to_string_lossy()
+        ),
+        false => format!("{slug}.{ext}"),
+    };
+    rel.set_file_name(file);
+    Ok((config.content_dir.join(&rel), title))
 }
 
 /// Today's date (UTC) as YYYY-MM-DD.

@@ -176,9 +176,6 @@ export function watch(page, origin) {
     if (msg.type() !== "error") return;
     const text = msg.text();
     if (/status of 404/.test(text) && missing.has(msg.location().url)) return;
-    // Chromium asks the origin's root for a favicon, outside the site's
-    // sub-path, once per origin; a project site cannot answer it.
-    if (/status of 404/.test(text) && msg.location().url === `${origin}/favicon.ico`) return;
     problems.push(`console error on ${page.url()}: ${text}`);
   });
   page.on("pageerror", (err) => problems.push(`uncaught on ${page.url()}: ${err.message}`));

@@ -326,6 +326,26 @@ describe("theme", () => {
       });
     }
   });
+
+  test("the header's title, search and toggle share one row at 390 px", async () => {
+    await withPage({ viewport: { width: 390, height: 740 } }, async (page) => {
+      for (const url of await pagesToCheck()) {
+        await open(page, url);
+        const boxes = await page.evaluate(() =>
+          [".site-title", ".site-search", "[data-theme-toggle]"].map((sel) => {
+            const el = document.querySelector(sel);
+            if (!el || el.hidden) return null;
+            const r = el.getBoundingClientRect();
+            return { sel, top: r.top, bottom: r.bottom };
+          }).filter(Boolean),
+        );
+        assert.ok(boxes.length >= 2, `${url.href || url}: ${JSON.stringify(boxes)}`);
+        const top = Math.max(...boxes.map((b) => b.top));
+        const bottom = Math.min(...boxes.map((b) => b.bottom));
+        assert.ok(top < bottom, `${url.href || url}: one row, not ${JSON.stringify(boxes)}`);
+      }
+    });
+  });
 });
 
 /** The pages every kind of check visits: one of each kind. */

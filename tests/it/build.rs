@@ -39,12 +39,28 @@ fn links_and_assets_work_under_a_path_prefix() {
         "/recovery/tags/trust/",
         "/recovery/recover/chart.png",
         "/recovery/mendbook/style.css",
+        "/recovery/mendbook/favicon.svg",
     ] {
         assert!(
             result.ok.contains(page),
             "{page} was not reached: {:#?}",
             result.ok
         );
+    }
+    // Every page names its icon, so no browser asks the host's root for one.
+    for entry in walkdir::WalkDir::new(site.path("public"))
+        .into_iter()
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            let redirect = html.contains("http-equiv=\"refresh\"");
+            assert!(
+                redirect || html.contains("<link rel=\"icon\""),
+                "{} links no icon",
+                entry.path().display()
+            );
+        }
     }
 }
 
@@ -389,4 +405,38 @@ fn links_to_decision_trees_resolve() {
     assert!(site
         .read("public/flows/recover/index.html")
         .contains("Can you recover?"));
+}
+
+#[test]
+fn the_home_page_puts_the_introduction_before_the_tree_cards_unless_told_where() {
+    const TREE: &str = "title: Can you recover?\nnodes:\n  q:\n    type: question\n    text: Honest?\n    options:\n      - { id: yes, label: Yes, next: a }\n      - { id: no, label: No, next: a }\n  a: { type: outcome, title: Good, body: Fine. }\n";
+    let site = Site::new(&[
+        (
+            "content/_index.md",
+            "Everyone slips up.\n\nAfter the cards.\n",
+        ),
+        ("content/flows/recover.yaml", TREE),
+    ]);
+    site.build_ok();
+    let home = site.read("public/index.html");
+    let at = |text: &str| {
+        home.find(text)
+            .unwrap_or_else(|| panic!("{text} in {home}"))
+    };
+    assert!(at("Everyone slips up.") < at("id=\"start-title\""));
+    assert!(at("After the cards.") < at("id=\"start-title\""));
+
+    site.write(
+        "content/_index.md",
+        "Everyone slips up.\n\n<!-- start-here -->\n\nAfter the cards.\n",
+    );
+    site.build_ok();
+    let home = site.read("public/index.html");
+    let at = |text: &str| {
+        home.find(text)
+            .unwrap_or_else(|| panic!("{text} in {home}"))
+    };
+    assert!(at("Everyone slips up.") < at("id=\"start-title\""));
+    assert!(at("id=\"start-title\"") < at("After the cards."));
+    assert!(!home.contains("start-here -->"), "the marker is not shown");
 }

@@ -509,3 +509,56 @@ fn init_says_which_base_url_it_chose_and_why() {
     assert_eq!(choice.url, "https://acme.github.io/guides/");
     assert!(!choice.reason.contains("s3cret"), "{}", choice.reason);
 }
+
+#[test]
+fn new_guide_turns_a_title_into_a_file_name() {
+    let site = Site::new(&[("content/_index.md", "Home\n")]);
+    let run = site.run(&["new", "guide", "prevent/Ask for help"]);
+    assert!(run.ok(), "{}", run.all());
+    run.stdout_has("created content/prevent/ask-for-help.md");
+    let text = site.read("content/prevent/ask-for-help.md");
+    assert!(text.starts_with("---\ntitle: \"Ask for help\"\n"), "{text}");
+    site.run(&["new", "guide", "prevent/!!!"])
+        .fails_with(1)
+        .stderr_has("must be a path inside the content folder");
+}
+
+#[test]
+fn new_tree_writes_a_starter_that_checks_and_builds() {
+    let site = Site::new(&[("content/_index.md", "Home\n")]);
+    let run = site.run(&["new", "tree", "recover/What should I do now"]);
+    assert!(run.ok(), "{}", run.all());
+    run.stdout_has("created content/recover/what-should-i-do-now.yaml");
+    let text = site.read("content/recover/what-should-i-do-now.yaml");
+    assert!(text.contains("title: \"What should I do now\""), "{text}");
+    assert!(text.contains("\ntests:\n"), "it comes with tests: {text}");
+    site.run(&["check"]).succeeds();
+    site.build_ok();
+    let start = site.read("public/recover/what-should-i-do-now/index.html");
+    assert!(start.contains("What kind of mistake was it?"), "{start}");
+
+    // Its tests run: one that expects the wrong outcome fails the check.
+    site.write(
+        "content/recover/what-should-i-do-now.yaml",
+        &text.replace("expect: fix-it", "expect: talk-first"),
+    );
+    site.run(&["check"]).fails_with(1);
+    site.run(&["new", "tree", "recover/what-should-i-do-now.yaml"])
+        .fails_with(1)
+        .stderr_has("already exists");
+}
+
+#[test]
+fn short_flags_for_out_and_port() {
+    let site = Site::new(&[("content/_index.md", "Home\n")]);
+    site.run(&["build", "-o", "elsewhere"]).succeeds();
+    assert!(site.exists("elsewhere/index.html"));
+    assert!(!site.exists("public"));
+    let port = crate::common::free_port();
+    let _running = crate::common::Running::start(
+        site.root(),
+        &["serve", "-p", &port.to_string()],
+        "Serving at",
+    );
+    assert_eq!(crate::common::get(port, "/").0, 200);
+}
