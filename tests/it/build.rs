@@ -417,26 +417,28 @@ fn the_home_page_puts_the_introduction_before_the_tree_cards_unless_told_where()
         ),
         ("content/flows/recover.yaml", TREE),
     ]);
-    site.build_ok();
-    let home = site.read("public/index.html");
-    let at = |text: &str| {
-        home.find(text)
-            .unwrap_or_else(|| panic!("{text} in {home}"))
+    // Where each text lands on the built home page.
+    let positions = |texts: [&str; 3]| {
+        site.build_ok();
+        let home = site.read("public/index.html");
+        assert!(!home.contains("start-here -->"), "the marker is not shown");
+        texts.map(|t| home.find(t).unwrap_or_else(|| panic!("{t} in {home}")))
     };
-    assert!(at("Everyone slips up.") < at("id=\"start-title\""));
-    assert!(at("After the cards.") < at("id=\"start-title\""));
+    let texts = [
+        "Everyone slips up.",
+        "id=\"start-title\"",
+        "After the cards.",
+    ];
+    let [intro, cards, after] = positions(texts);
+    assert!(intro < cards && after < cards, "the text, then the cards");
 
     site.write(
         "content/_index.md",
         "Everyone slips up.\n\n<!-- start-here -->\n\nAfter the cards.\n",
     );
-    site.build_ok();
-    let home = site.read("public/index.html");
-    let at = |text: &str| {
-        home.find(text)
-            .unwrap_or_else(|| panic!("{text} in {home}"))
-    };
-    assert!(at("Everyone slips up.") < at("id=\"start-title\""));
-    assert!(at("id=\"start-title\"") < at("After the cards."));
-    assert!(!home.contains("start-here -->"), "the marker is not shown");
+    let [intro, cards, after] = positions(texts);
+    assert!(
+        intro < cards && cards < after,
+        "the cards where the marker is"
+    );
 }
