@@ -260,7 +260,12 @@ impl LinkResolver for PageLinks<'_> {
         Some(href)
     }
 
-    fn embed_tree(&self, path: &str, span: Range<usize>) -> Option<String> {
+    fn embed_tree(
+        &self,
+        path: &str,
+        span: Range<usize>,
+        labels: &crate::stages::markdown::Labels,
+    ) -> Option<String> {
         let (_, target, _) = self.target(path, span.clone())?;
         let Target::Tree(id) = target else {
             self.error(
@@ -277,6 +282,7 @@ impl LinkResolver for PageLinks<'_> {
         Some(crate::stages::markdown::embed::card(
             &self.site.trees[id],
             self.from_url,
+            labels,
         ))
     }
 }
@@ -292,7 +298,12 @@ pub(crate) struct PageMarkdown {
 }
 
 /// Renders one page's markdown, resolving and checking its links.
-pub(crate) fn render_page(site: &Site, id: PageId, highlighter: &Highlighter) -> PageMarkdown {
+pub(crate) fn render_page(
+    site: &Site,
+    id: PageId,
+    highlighter: &Highlighter,
+    labels: &crate::stages::markdown::Labels,
+) -> PageMarkdown {
     let page = &site.pages[id];
     let links = PageLinks::new(
         site,
@@ -302,7 +313,7 @@ pub(crate) fn render_page(site: &Site, id: PageId, highlighter: &Highlighter) ->
         &page.file,
         page.body_start,
     );
-    let rendered = markdown::render(page.body(), &links, highlighter);
+    let rendered = markdown::render(page.body(), &links, highlighter, labels);
     let mut errors = links.errors.into_inner();
     if let Some(at) = &rendered.too_deep {
         let at = at.start + page.body_start;

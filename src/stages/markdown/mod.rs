@@ -13,7 +13,7 @@ pub(crate) use highlight::Highlighter;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::base::text::html_escape;
+use crate::base::text::{html_escape, substitute};
 use headings::{base_id, build_toc, HeadingIds};
 use nesting::Nesting;
 use pulldown_cmark::{
@@ -28,9 +28,27 @@ pub(crate) trait LinkResolver {
 
     /// HTML for a ```tree block naming a decision tree, or `None` to show the
     /// block as code.
-    fn embed_tree(&self, _path: &str, _span: Range<usize>) -> Option<String> {
+    fn embed_tree(&self, _path: &str, _span: Range<usize>, _labels: &Labels) -> Option<String> {
         None
     }
+}
+
+/// The theme's words that markdown output carries, in the site's language
+/// (from the theme's translation tables).
+#[derive(Debug, Clone)]
+pub(crate) struct Labels {
+    pub(crate) note: String,
+    pub(crate) tip: String,
+    pub(crate) important: String,
+    pub(crate) warning: String,
+    pub(crate) caution: String,
+    /// The name of a heading's `#` link; `{title}` is the heading.
+    pub(crate) anchor: String,
+    pub(crate) task_done: String,
+    pub(crate) task_not_done: String,
+    /// The kicker of an embedded tree's card, and its button.
+    pub(crate) tree_kind: String,
+    pub(crate) tree_start: String,
 }
 
 /// A rendered markdown body.
@@ -63,13 +81,13 @@ fn level_num(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn callout_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+fn callout_title(kind: BlockQuoteKind, labels: &Labels) -> (&'static str, &str) {
     match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+        BlockQuoteKind::Note => ("note", &labels.note),
+        BlockQuoteKind::Tip => ("tip", &labels.tip),
+        BlockQuoteKind::Important => ("important", &labels.important),
+        BlockQuoteKind::Warning => ("warning", &labels.warning),
+        BlockQuoteKind::Caution => ("caution", &labels.caution),
     }
 }
 
@@ -91,8 +109,13 @@ struct CodeBuf {
 }
 
 /// Renders `text` to HTML. Links and images go through `links`.
-pub(crate) fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -> Rendered {
-    let mut renderer = Renderer::new(text, links, highlighter);
+pub(crate) fn render(
+    text: &str,
+    links: &dyn LinkResolver,
+    highlighter: &Highlighter,
+    labels: &Labels,
+) -> Rendered {
+    let mut renderer = Renderer::new(text, links, highlighter, labels);
     let mut depth = Nesting::default();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         if depth.enter(&event) > MAX_NESTING {
@@ -117,6 +140,7 @@ struct Renderer<'a> {
     text: &'a str,
     links: &'a dyn LinkResolver,
     highlighter: &'a Highlighter,
+    labels: &'a Labels,
     /// Events for pulldown-cmark's HTML writer.
     out: Vec<Event<'a>>,
     rendered: Rendered,
@@ -132,11 +156,17 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(text: &'a str, links: &'a dyn LinkResolver, highlighter: &'a Highlighter) -> Self {
+    fn new(
+        text: &'a str,
+        links: &'a dyn LinkResolver,
+        highlighter: &'a Highlighter,
+        labels: &'a Labels,
+    ) -> Self {
         Renderer {
             text,
             links,
             highlighter,
+            labels,
             out: Vec::new(),
             rendered: Rendered::default(),
             ids: HeadingIds::default(),
@@ -181,7 +211,7 @@ impl<'a> Renderer<'a> {
             event @ (Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))) => {
                 self.footnote(event)
             }
-            Event::TaskListMarker(done) => task_marker(done),
+            Event::TaskListMarker(done) => task_marker(done, self.labels),
             event => event,
         }
     }
@@ -278,7 +308,8 @@ impl<'a> Renderer<'a> {
                 .find(path)
                 .map(|i| start + i)
                 .unwrap_or(start);
-            self.links.embed_tree(path, at..at + path.len())
+            self.links
+                .embed_tree(path, at..at + path.len(), self.labels)
         } else {
             None
         };
@@ -330,8 +361,10 @@ impl<'a> Renderer<'a> {
         self.out.extend(events);
         self.out.push(Event::Html(
             format!(
-                " <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
-                html_escape(title)
+                " <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"{}\">#</a></h{lvl}>\n",
+                html_escape(&substitute(&self.labels.anchor, |n| {
+                    (n == "title").then(|| title.to_string())
+                }))
             )
             .into(),
         ));
@@ -343,7 +376,8 @@ impl<'a> Renderer<'a> {
         self.quotes.push(kind.is_some());
         match kind {
             Some(kind) => {
-                let (class, title) = callout_title(kind);
+                let (class, title) = callout_title(kind, self.labels);
+                let title = html_escape(title);
                 Event::Html(
                     format!(
                         "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
@@ -408,11 +442,19 @@ impl<'a> Renderer<'a> {
 
 /// A task list's box. Boxes show state only; name that state, since a
 /// checkbox without a name is announced as just "checkbox".
-fn task_marker(done: bool) -> Event<'static> {
+fn task_marker(done: bool, labels: &Labels) -> Event<'static> {
     Event::InlineHtml(if done {
-        "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> ".into()
+        format!(
+            "<input type=\"checkbox\" disabled checked aria-label=\"{}\"> ",
+            html_escape(&labels.task_done)
+        )
+        .into()
     } else {
-        "<input type=\"checkbox\" disabled aria-label=\"Not done yet\"> ".into()
+        format!(
+            "<input type=\"checkbox\" disabled aria-label=\"{}\"> ",
+            html_escape(&labels.task_not_done)
+        )
+        .into()
     })
 }
 
@@ -458,6 +500,7 @@ mod tests {
             text,
             &Recorder(RefCell::new(Vec::new())),
             &Highlighter::new(),
+            &crate::stages::translations::Translations::english().markdown_labels(),
         )
     }
 

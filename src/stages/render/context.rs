@@ -13,6 +13,9 @@ use tera::Value;
 pub(crate) struct Base {
     /// `title`, `description`, `authors`, `language`, `base_url`, `extra`.
     pub(crate) config: Value,
+    /// The theme's strings in the site's language, by their keys:
+    /// `t.tree.back`.
+    pub(crate) t: Value,
     /// `sections`, `trees`, `tags` of the whole site.
     pub(crate) site: Value,
     /// The relative path from this page to the site root (`""`, `"../"`);
