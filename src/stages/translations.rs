@@ -383,6 +383,20 @@ mod tests {
     }
 
     #[test]
+    fn dates_follow_the_table() {
+        let date = |s: &str| Date::parse(s).unwrap();
+        let en = Translations::english();
+        assert_eq!(en.date(&date("2026-02-28")), "28 February 2026");
+        assert_eq!(en.date(&date("2026-03-01")), "1 March 2026");
+        let fr = Translations {
+            language: "fr".into(),
+            entries: parse(include_str!("../../themes/default/translations/fr.toml")).unwrap(),
+        };
+        assert_eq!(fr.date(&date("2026-03-01")), "1er mars 2026");
+        assert_eq!(fr.date(&date("2026-08-15")), "15 août 2026");
+    }
+
+    #[test]
     fn french_counts_zero_as_one() {
         assert_eq!(plural_category("fr", 0), "one");
         assert_eq!(plural_category("en", 0), "other");

@@ -496,7 +496,13 @@ mod tests {
                 let text = format!("[x](<{dest}>) ![y](<{dest}>)\n");
                 let file = SourceFile::new("content/sub/b.md", text.clone());
                 let links = PageLinks::new(&site, &page.src, &page.url, Some(id), &file, 0);
-                let html = render(&text, &links, &Highlighter::new()).html;
+                let html = render(
+                    &text,
+                    &links,
+                    &Highlighter::new(),
+                    &crate::stages::translations::Translations::english().markdown_labels(),
+                )
+                .html;
                 if links.errors.borrow().is_empty() {
                     for piece in html.split(['"']).collect::<Vec<_>>().windows(2) {
                         if !(piece[0].ends_with("href=") || piece[0].ends_with("src=")) {
