@@ -5,10 +5,13 @@
 pub(crate) mod embed;
 mod headings;
 pub(crate) mod highlight;
+mod labels;
 mod nesting;
 
 pub(crate) use headings::TocEntry;
 pub(crate) use highlight::Highlighter;
+pub(crate) use labels::Labels;
+use labels::{callout_title, task_marker};
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -31,24 +34,6 @@ pub(crate) trait LinkResolver {
     fn embed_tree(&self, _path: &str, _span: Range<usize>, _labels: &Labels) -> Option<String> {
         None
     }
-}
-
-/// The theme's words that markdown output carries, in the site's language
-/// (from the theme's translation tables).
-#[derive(Debug, Clone)]
-pub(crate) struct Labels {
-    pub(crate) note: String,
-    pub(crate) tip: String,
-    pub(crate) important: String,
-    pub(crate) warning: String,
-    pub(crate) caution: String,
-    /// The name of a heading's `#` link; `{title}` is the heading.
-    pub(crate) anchor: String,
-    pub(crate) task_done: String,
-    pub(crate) task_not_done: String,
-    /// The kicker of an embedded tree's card, and its button.
-    pub(crate) tree_kind: String,
-    pub(crate) tree_start: String,
 }
 
 /// A rendered markdown body.
@@ -79,16 +64,6 @@ fn options() -> Options {
 
 fn level_num(level: HeadingLevel) -> u8 {
     level as u8
-}
-
-fn callout_title(kind: BlockQuoteKind, labels: &Labels) -> (&'static str, &str) {
-    match kind {
-        BlockQuoteKind::Note => ("note", &labels.note),
-        BlockQuoteKind::Tip => ("tip", &labels.tip),
-        BlockQuoteKind::Important => ("important", &labels.important),
-        BlockQuoteKind::Warning => ("warning", &labels.warning),
-        BlockQuoteKind::Caution => ("caution", &labels.caution),
-    }
 }
 
 /// A heading being collected: its events, and its plain text for the id.
@@ -438,24 +413,6 @@ impl<'a> Renderer<'a> {
         rendered.toc = build_toc(&self.headings);
         rendered
     }
-}
-
-/// A task list's box. Boxes show state only; name that state, since a
-/// checkbox without a name is announced as just "checkbox".
-fn task_marker(done: bool, labels: &Labels) -> Event<'static> {
-    Event::InlineHtml(if done {
-        format!(
-            "<input type=\"checkbox\" disabled checked aria-label=\"{}\"> ",
-            html_escape(&labels.task_done)
-        )
-        .into()
-    } else {
-        format!(
-            "<input type=\"checkbox\" disabled aria-label=\"{}\"> ",
-            html_escape(&labels.task_not_done)
-        )
-        .into()
-    })
 }
 
 /// Narrows a link's span to its destination when it is written inline.

@@ -16,8 +16,25 @@ pub(crate) fn register(tera: &mut Tera, language: &str) {
     tera.register_function("link", link);
     // Scripts read their strings from a data attribute, as JSON.
     tera.register_filter("json", |value: Value, _: Kwargs, _: &State| {
-        serde_json::to_string(&value).map_err(|e| Error::message(e.to_string()))
+        let json = serde_json::to_value(&value).map_err(|e| Error::message(e.to_string()))?;
+        Ok::<String, Error>(sorted(json).to_string())
     });
+}
+
+/// `value` with every object's keys in order: Tera's maps have none, and a
+/// page must come out the same from one build to the next.
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut pairs: Vec<_> = map.into_iter().collect();
+            pairs.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(pairs.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        v => v,
+    }
 }
 
 /// The string (or, given `n`, its plural form) with each `{name}` replaced by
