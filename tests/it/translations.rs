@@ -131,6 +131,26 @@ fn keys_used() -> Vec<(String, String)> {
             .collect();
         used.push(("search.js".into(), format!("search.{key}")));
     }
+    // Text made in Rust: `tr.text("map.or")`, `tr.fill("map.title", …)`.
+    let src = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+    for entry in walkdir::WalkDir::new(src).into_iter().flatten() {
+        if entry.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let name = entry.path().display().to_string();
+        for call in [".text(", ".fill(", " t("] {
+            for part in text.split(call).skip(1) {
+                let Some(literal) = part.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                let key = literal.split('"').next().unwrap();
+                if key.contains('.') && !key.contains(' ') {
+                    used.push((name.clone(), key.to_string()));
+                }
+            }
+        }
+    }
     used
 }
 
