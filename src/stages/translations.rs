@@ -107,6 +107,7 @@ impl Translations {
         if errors.is_empty() {
             Ok((translations, warnings))
         } else {
+            errors.append(&mut warnings);
             Err(errors)
         }
     }

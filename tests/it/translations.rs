@@ -447,3 +447,33 @@ fn a_language_without_a_table_falls_back_to_english_with_one_warning() {
         "the guide",
     );
 }
+
+#[test]
+fn a_theme_may_bring_a_table_for_another_language() {
+    let site = site("[book]\ntitle = \"Guides\"\nlanguage = \"it\"\n");
+    site.write(
+        "themes/default/translations/it.toml",
+        "[tree]\nback = \"Indietro\"\n",
+    );
+    let run = site.build_ok();
+    assert!(!run.all().contains("no translation"), "{}", run.all());
+    // What the table leaves out stays English.
+    shows(
+        &page(&site, "guides/recover/honest/index.html"),
+        &[">Indietro<", "Your answers so far"],
+        &[">Back<"],
+        "a question step",
+    );
+}
+
+#[test]
+fn a_broken_table_in_a_theme_is_an_error_at_its_line() {
+    let site = site("[book]\ntitle = \"Guides\"\nlanguage = \"it\"\n");
+    site.write(
+        "themes/default/translations/it.toml",
+        "[tree]\nback = \"Indietro\n",
+    );
+    site.build()
+        .fails_with(1)
+        .stderr_has("themes/default/translations/it.toml:2:");
+}
