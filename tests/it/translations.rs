@@ -225,7 +225,7 @@ fn site(book: &str) -> Site {
         ("content/guides/recover.yaml", TREE),
         (
             "content/guides/apologize.md",
-            "---\ntitle: Apologize well\ndate: 2026-03-01\ntags: [apology]\n---\n\n## What to say\n\n> [!NOTE]\n> Mean it.\n\n- [x] said sorry\n\n```tree\nrecover.yaml\n```\n",
+            "---\ntitle: Apologize well\ndate: 2026-03-01\ntags: [apology]\naliases: [/old/sorry/]\n---\n\n## What to say\n\n> [!NOTE]\n> Mean it.\n\n- [x] said sorry\n\n```tree\nrecover.yaml\n```\n",
         ),
         ("content/guides/move-on.md", "---\ntitle: Move on\ntags: [apology]\n---\n\nText.\n"),
     ])
@@ -379,6 +379,13 @@ fn a_french_site_shows_french_on_every_kind_of_page() {
         &["Mot-clé «\u{202f}apology\u{202f}»"],
         &["Tagged"],
         "a tag's page",
+    );
+    let moved = page(&site, "old/sorry/index.html");
+    shows(
+        &moved,
+        &["<title>Redirection vers Apologize well</title>", "Cette page a été déplacée vers <a href=\"../../guides/apologize/\">Apologize well</a>."],
+        &["Redirecting", "has moved"],
+        "a redirect",
     );
 }
 
