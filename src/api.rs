@@ -81,6 +81,7 @@ impl LinkSite {
             markdown,
             &links,
             &crate::stages::markdown::Highlighter::new(),
+            &crate::stages::translations::Translations::english().markdown_labels(),
         )
         .html;
         let accepted = links.errors.borrow().is_empty();

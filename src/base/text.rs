@@ -149,3 +149,30 @@ pub(crate) fn find_yaml_key(text: &str, key: &str) -> Option<std::ops::Range<usi
     }
     None
 }
+
+/// `text` with each `{name}` for which `value` has something replaced;
+/// other braces are left alone.
+pub(crate) fn substitute(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        match (after[name_len..].starts_with('}'), value(name)) {
+            (true, Some(v)) if !name.is_empty() => {
+                out.push_str(&v);
+                rest = &after[name_len + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -37,6 +37,15 @@ use disk::{DiskSink, Removals, SearchKeys, WriteSummary};
 
 pub(crate) use update::{Part, Update};
 
+/// The words markdown output carries, in the theme's language; English
+/// when the theme did not load.
+pub(crate) fn markdown_labels(theme: Option<&Theme>) -> crate::stages::markdown::Labels {
+    match theme {
+        Some(t) => t.translations.markdown_labels(),
+        None => crate::stages::translations::Translations::english().markdown_labels(),
+    }
+}
+
 /// A site loaded and checked, with everything needed to render it.
 pub(crate) struct Loaded {
     pub(crate) site: Site,
@@ -57,7 +66,10 @@ impl Loaded {
         let (theme, (mut site, mut load_problems)) =
             rayon::join(|| Theme::load(&theme_config), || load::load(config));
         let theme = match theme {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                load_problems.extend(t.warnings.iter().cloned());
+                Some(t)
+            }
             Err(mut errs) => {
                 load_problems.append(&mut errs);
                 None
@@ -72,10 +84,11 @@ impl Loaded {
             tree_anchors.extend(checked.anchors);
         }
         let highlighter = Highlighter::new();
+        let labels = markdown_labels(theme.as_ref());
         let pages = PerPage(
             (0..site.pages.len())
                 .into_par_iter()
-                .map(|id| links::render_page(&site, PageId(id), &highlighter))
+                .map(|id| links::render_page(&site, PageId(id), &highlighter, &labels))
                 .collect(),
         );
         Loaded {

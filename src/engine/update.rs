@@ -158,7 +158,8 @@ impl Engine {
             .load_problems
             .retain(|d| d.file() != Some(name.as_path()));
         loaded.load_problems.extend(fm_problems);
-        loaded.pages[id] = links::render_page(&loaded.site, id, &Highlighter::new());
+        let labels = super::markdown_labels(loaded.theme.as_ref());
+        loaded.pages[id] = links::render_page(&loaded.site, id, &Highlighter::new(), &labels);
         let problems = loaded.problems();
         if problems.iter().any(Diagnostic::is_error) {
             publish(Update::failure(problems, start));

@@ -10,7 +10,9 @@ use toml::de::{DeTable, DeValue};
 
 use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, SourceFile};
 
+mod translations;
 mod values;
+pub(crate) use translations::{OverrideValue, TranslationOverride};
 pub(crate) use values::{check_language, primary_language, BaseUrl};
 
 /// The configuration file's name, also how the site root is recognised.
@@ -42,6 +44,8 @@ const SCHEMA: &[(&str, &[&str])] = &[
     ),
     ("site", &["base-url", "cname"]),
     ("extra", &[]),
+    // Keys are the theme's translation keys, checked with the theme.
+    ("translations", &[]),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,6 +112,8 @@ pub(crate) struct Config {
     pub(crate) cname: Option<String>,
     /// `[extra]`, handed to templates as `config.extra`.
     pub(crate) extra: serde_json::Value,
+    /// `[translations]`: strings of the theme the site words its own way.
+    pub(crate) translations: Vec<TranslationOverride>,
     /// The text of book.toml, so later stages can point into it.
     pub(crate) source: SourceFile,
 }
@@ -173,10 +179,13 @@ impl Config {
     ) -> Result<Config, Vec<Diagnostic>> {
         let file = SourceFile::new(CONFIG_FILE, text);
         let mut errors = Vec::new();
-        match DeTable::parse(text) {
-            Ok(table) => check_keys(&file, table.get_ref(), &mut errors),
+        let translations = match DeTable::parse(text) {
+            Ok(table) => {
+                check_keys(&file, table.get_ref(), &mut errors);
+                translations::overrides(&file, table.get_ref(), &mut errors)
+            }
             Err(e) => return Err(vec![toml_error(&file, &e)]),
-        }
+        };
         let raw: RawConfig = match toml::from_str(text) {
             Ok(raw) => raw,
             Err(e) => {
@@ -243,6 +252,7 @@ impl Config {
             base_url,
             cname: raw.site.cname.filter(|c| !c.trim().is_empty()),
             extra,
+            translations,
             source: file,
         })
     }
@@ -439,7 +449,7 @@ fn check_keys(file: &SourceFile, top: &DeTable<'_>, errors: &mut Vec<Diagnostic>
             errors.push(d);
             continue;
         };
-        if name == "extra" {
+        if name == "extra" || name == "translations" {
             continue;
         }
         let DeValue::Table(inner) = value.get_ref() else {

@@ -130,30 +130,6 @@ impl Date {
     pub(crate) fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
-
-    /// `1 March 2026`.
-    pub(crate) fn human(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        format!(
-            "{} {} {}",
-            self.day,
-            MONTHS[self.month as usize - 1],
-            self.year
-        )
-    }
 }
 
 /// A markdown source: the home page, a section index or a guide.
@@ -356,10 +332,7 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(
-            Date::parse("2026-02-28").unwrap().human(),
-            "28 February 2026"
-        );
+        assert_eq!(Date::parse("2026-02-28").unwrap().iso(), "2026-02-28");
         assert!(Date::parse("2026-02-29").is_none());
         assert!(Date::parse("2024-02-29").is_some());
         assert!(Date::parse("2026-13-01").is_none());

@@ -9,3 +9,4 @@ pub(crate) mod markdown;
 pub(crate) mod render;
 pub(crate) mod search;
 pub(crate) mod theme;
+pub(crate) mod translations;

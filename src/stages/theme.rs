@@ -9,6 +9,7 @@ use tera::Tera;
 
 use crate::base::diagnostics::{with_code, Code, Diagnostic, SourceFile};
 use crate::model::config::Config;
+use crate::stages::translations::{TableFile, Translations};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -21,6 +22,10 @@ pub(crate) struct Theme {
     pub(crate) static_files: Vec<(String, Cow<'static, [u8]>)>,
     /// Template name -> its source, for pointing errors at the right line.
     sources: BTreeMap<String, SourceFile>,
+    /// The theme's words in the site's language.
+    pub(crate) translations: Translations,
+    /// Problems that do not stop a build (a language with no table).
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 struct ThemeFile {
@@ -129,11 +134,15 @@ impl Theme {
             .at(&config.source, config.key_span("theme"))
             .help(help)]);
         }
-        Theme::from_files(files)
+        Theme::from_files(files, config)
     }
 
-    fn from_files(files: BTreeMap<String, ThemeFile>) -> Result<Theme, Vec<Diagnostic>> {
+    fn from_files(
+        files: BTreeMap<String, ThemeFile>,
+        config: &Config,
+    ) -> Result<Theme, Vec<Diagnostic>> {
         let mut templates = Vec::new();
+        let mut tables = Vec::new();
         let mut static_files = Vec::new();
         let mut sources = BTreeMap::new();
         let mut errors = Vec::new();
@@ -152,24 +161,47 @@ impl Theme {
                 }
             } else if let Some(name) = rel.strip_prefix("static/") {
                 static_files.push((name.to_string(), file.bytes));
+            } else if let Some(language) = rel
+                .strip_prefix("translations/")
+                .and_then(|n| n.strip_suffix(".toml"))
+            {
+                match String::from_utf8(file.bytes.to_vec()) {
+                    Ok(text) => tables.push(TableFile {
+                        language: language.to_ascii_lowercase(),
+                        source: SourceFile::new(file.shown, text),
+                    }),
+                    Err(_) => errors.push(Diagnostic::error(format!(
+                        "{} is not valid UTF-8 text",
+                        file.shown.display()
+                    ))),
+                }
             }
         }
+        let translations = match Translations::load(&tables, config) {
+            Ok(loaded) => Some(loaded),
+            Err(mut e) => {
+                errors.append(&mut e);
+                None
+            }
+        };
 
         // Parse each template alone first, so every syntax error is reported,
         // not only the first one Tera meets.
         for (name, text) in &templates {
             let mut scratch = Tera::new();
+            crate::stages::translations::register(&mut scratch, "en");
             if let Err(e) = scratch.add_raw_template(name, text) {
                 if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. }) {
                     errors.push(template_error(&sources, &e));
                 }
             }
         }
-        if !errors.is_empty() {
+        let Some((translations, warnings)) = translations.filter(|_| errors.is_empty()) else {
             return Err(errors);
-        }
+        };
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml", ".htm"]);
+        crate::stages::translations::register(&mut tera, &translations.language);
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -179,6 +211,8 @@ impl Theme {
             tera,
             static_files,
             sources,
+            translations,
+            warnings,
         })
     }
 

@@ -19,18 +19,18 @@ export const PREFIX = "/recovery/";
 
 /**
  * Builds the example site with mendbook into a new folder and returns it.
- * With `settings` (lines for book.toml's `[build]` table), a copy of the
- * site with them is built instead.
+ * With `settings` (lines for book.toml's `[build]` table) or `edit` (a
+ * function given book.toml's text), a copy of the site so changed is built.
  */
-export function buildSite(settings) {
+export function buildSite(settings, edit = (toml) => toml) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "mendbook-browser-site-"));
   let root = REPO;
-  if (settings) {
+  if (settings !== undefined) {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "mendbook-browser-src-"));
     fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
     const toml = fs.readFileSync(path.join(REPO, "book.toml"), "utf8");
     assert.ok(toml.includes("\n[build]\n"), "book.toml has a [build] table");
-    fs.writeFileSync(path.join(root, "book.toml"), toml.replace("\n[build]\n", `\n[build]\n${settings}\n`));
+    fs.writeFileSync(path.join(root, "book.toml"), edit(toml.replace("\n[build]\n", `\n[build]\n${settings}\n`)));
   }
   const args = ["build", "--root", root, "--out", out, "--quiet"];
   const bin = process.env.MENDBOOK_BIN;

@@ -16,6 +16,7 @@ mod scaffold;
 mod search;
 mod serve;
 mod serve_load;
+mod translations;
 mod tree_rules;
 mod trees;
 mod trust;

@@ -121,7 +121,9 @@ fn question_pages_link_options_back_and_progress() {
     assert!(second.contains("href=\"strong/\"") && second.contains("href=\"shaky/\""));
     assert!(second.contains("Your answers so far"));
     assert!(
-        second.contains("<dd>An honest mistake <a href=\"../\">Change"),
+        second.contains(
+            "<dd>An honest mistake <a href=\"../\"><span aria-hidden=\"true\">Change</span>"
+        ),
         "{second}"
     );
 }
@@ -139,11 +141,13 @@ fn the_outcome_has_the_plan_the_summary_and_guide_links() {
     // The summary with Change links to the steps where each question was asked.
     let base = format!("/recovery/{url}");
     assert!(
-        html.contains("<dd>An honest mistake <a href=\"../../../\">Change"),
+        html.contains(
+            "<dd>An honest mistake <a href=\"../../../\"><span aria-hidden=\"true\">Change</span>"
+        ),
         "{html}"
     );
     assert!(
-        html.contains("<dd>Strong <a href=\"../../\">Change"),
+        html.contains("<dd>Strong <a href=\"../../\"><span aria-hidden=\"true\">Change</span>"),
         "{html}"
     );
     assert_eq!(resolve(&base, "../../../"), "/recovery/flows/recover/");

@@ -260,7 +260,12 @@ impl LinkResolver for PageLinks<'_> {
         Some(href)
     }
 
-    fn embed_tree(&self, path: &str, span: Range<usize>) -> Option<String> {
+    fn embed_tree(
+        &self,
+        path: &str,
+        span: Range<usize>,
+        labels: &crate::stages::markdown::Labels,
+    ) -> Option<String> {
         let (_, target, _) = self.target(path, span.clone())?;
         let Target::Tree(id) = target else {
             self.error(
@@ -277,6 +282,7 @@ impl LinkResolver for PageLinks<'_> {
         Some(crate::stages::markdown::embed::card(
             &self.site.trees[id],
             self.from_url,
+            labels,
         ))
     }
 }
@@ -292,7 +298,12 @@ pub(crate) struct PageMarkdown {
 }
 
 /// Renders one page's markdown, resolving and checking its links.
-pub(crate) fn render_page(site: &Site, id: PageId, highlighter: &Highlighter) -> PageMarkdown {
+pub(crate) fn render_page(
+    site: &Site,
+    id: PageId,
+    highlighter: &Highlighter,
+    labels: &crate::stages::markdown::Labels,
+) -> PageMarkdown {
     let page = &site.pages[id];
     let links = PageLinks::new(
         site,
@@ -302,7 +313,7 @@ pub(crate) fn render_page(site: &Site, id: PageId, highlighter: &Highlighter) ->
         &page.file,
         page.body_start,
     );
-    let rendered = markdown::render(page.body(), &links, highlighter);
+    let rendered = markdown::render(page.body(), &links, highlighter, labels);
     let mut errors = links.errors.into_inner();
     if let Some(at) = &rendered.too_deep {
         let at = at.start + page.body_start;
@@ -485,7 +496,13 @@ mod tests {
                 let text = format!("[x](<{dest}>) ![y](<{dest}>)\n");
                 let file = SourceFile::new("content/sub/b.md", text.clone());
                 let links = PageLinks::new(&site, &page.src, &page.url, Some(id), &file, 0);
-                let html = render(&text, &links, &Highlighter::new()).html;
+                let html = render(
+                    &text,
+                    &links,
+                    &Highlighter::new(),
+                    &crate::stages::translations::Translations::english().markdown_labels(),
+                )
+                .html;
                 if links.errors.borrow().is_empty() {
                     for piece in html.split(['"']).collect::<Vec<_>>().windows(2) {
                         if !(piece[0].ends_with("href=") || piece[0].ends_with("src=")) {

@@ -38,6 +38,8 @@ pub(crate) fn check(site: &Site) -> Vec<Checked> {
                 return checked;
             };
             let highlighter = Highlighter::new();
+            // Rendered only to find what is too deep: any language will do.
+            let labels = crate::stages::translations::Translations::english().markdown_labels();
             let guides = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
             for node in &model.nodes {
                 let texts = node.hint.iter().chain(&node.body);
@@ -71,7 +73,7 @@ pub(crate) fn check(site: &Site) -> Vec<Checked> {
                 };
                 let inner = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
                 for text in texts.chain(steps) {
-                    if markdown::render(text, &inner, &highlighter)
+                    if markdown::render(text, &inner, &highlighter, &labels)
                         .too_deep
                         .is_some()
                     {
@@ -122,8 +124,17 @@ impl LinkResolver for Stored<'_> {
         self.href(dest)
     }
 
-    fn embed_tree(&self, path: &str, _span: Range<usize>) -> Option<String> {
+    fn embed_tree(
+        &self,
+        path: &str,
+        _span: Range<usize>,
+        labels: &crate::stages::markdown::Labels,
+    ) -> Option<String> {
         let id = *self.links.embeds.get(path)?;
-        Some(markdown::embed::card(&self.site.trees[id], self.from))
+        Some(markdown::embed::card(
+            &self.site.trees[id],
+            self.from,
+            labels,
+        ))
     }
 }

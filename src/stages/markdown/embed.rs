@@ -5,15 +5,16 @@ use crate::base::paths::percent_encode_path;
 use crate::base::paths::SitePath;
 use crate::base::text::html_escape;
 use crate::model::site::Tree;
-use crate::stages::markdown::inline_html;
+use crate::stages::markdown::{inline_html, Labels};
 
 use crate::model::tree::Kind;
 
 /// The card's HTML, with links relative to the page at `from`.
-pub(crate) fn card(tree: &crate::model::site::Tree, from: &SitePath) -> String {
+pub(crate) fn card(tree: &crate::model::site::Tree, from: &SitePath, labels: &Labels) -> String {
     let href = |url: &SitePath| html_escape(&percent_encode_path(&from.relative_to(url)));
-    let mut s = String::from(
-        "<aside class=\"tree-card\">\n<p class=\"tree-card-kicker\">Decision tree</p>\n",
+    let mut s = format!(
+        "<aside class=\"tree-card\">\n<p class=\"tree-card-kicker\">{}</p>\n",
+        html_escape(&labels.tree_kind)
     );
     s.push_str(&format!(
         "<p class=\"tree-card-title\"><a href=\"{}\">{}</a></p>\n",
@@ -41,8 +42,9 @@ pub(crate) fn card(tree: &crate::model::site::Tree, from: &SitePath) -> String {
             s.push_str("</ul>\n");
         } else {
             s.push_str(&format!(
-                "<p><a class=\"button\" href=\"{}\">Start</a></p>\n",
-                href(&tree.url)
+                "<p><a class=\"button\" href=\"{}\">{}</a></p>\n",
+                href(&tree.url),
+                html_escape(&labels.tree_start)
             ));
         }
     }

@@ -5,15 +5,18 @@
 pub(crate) mod embed;
 mod headings;
 pub(crate) mod highlight;
+mod labels;
 mod nesting;
 
 pub(crate) use headings::TocEntry;
 pub(crate) use highlight::Highlighter;
+pub(crate) use labels::Labels;
+use labels::{callout_title, task_marker};
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::base::text::html_escape;
+use crate::base::text::{html_escape, substitute};
 use headings::{base_id, build_toc, HeadingIds};
 use nesting::Nesting;
 use pulldown_cmark::{
@@ -28,7 +31,7 @@ pub(crate) trait LinkResolver {
 
     /// HTML for a ```tree block naming a decision tree, or `None` to show the
     /// block as code.
-    fn embed_tree(&self, _path: &str, _span: Range<usize>) -> Option<String> {
+    fn embed_tree(&self, _path: &str, _span: Range<usize>, _labels: &Labels) -> Option<String> {
         None
     }
 }
@@ -63,16 +66,6 @@ fn level_num(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn callout_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
-    match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
-    }
-}
-
 /// A heading being collected: its events, and its plain text for the id.
 struct HeadingBuf<'a> {
     level: HeadingLevel,
@@ -91,8 +84,13 @@ struct CodeBuf {
 }
 
 /// Renders `text` to HTML. Links and images go through `links`.
-pub(crate) fn render(text: &str, links: &dyn LinkResolver, highlighter: &Highlighter) -> Rendered {
-    let mut renderer = Renderer::new(text, links, highlighter);
+pub(crate) fn render(
+    text: &str,
+    links: &dyn LinkResolver,
+    highlighter: &Highlighter,
+    labels: &Labels,
+) -> Rendered {
+    let mut renderer = Renderer::new(text, links, highlighter, labels);
     let mut depth = Nesting::default();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         if depth.enter(&event) > MAX_NESTING {
@@ -117,6 +115,7 @@ struct Renderer<'a> {
     text: &'a str,
     links: &'a dyn LinkResolver,
     highlighter: &'a Highlighter,
+    labels: &'a Labels,
     /// Events for pulldown-cmark's HTML writer.
     out: Vec<Event<'a>>,
     rendered: Rendered,
@@ -132,11 +131,17 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(text: &'a str, links: &'a dyn LinkResolver, highlighter: &'a Highlighter) -> Self {
+    fn new(
+        text: &'a str,
+        links: &'a dyn LinkResolver,
+        highlighter: &'a Highlighter,
+        labels: &'a Labels,
+    ) -> Self {
         Renderer {
             text,
             links,
             highlighter,
+            labels,
             out: Vec::new(),
             rendered: Rendered::default(),
             ids: HeadingIds::default(),
@@ -181,7 +186,7 @@ impl<'a> Renderer<'a> {
             event @ (Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))) => {
                 self.footnote(event)
             }
-            Event::TaskListMarker(done) => task_marker(done),
+            Event::TaskListMarker(done) => task_marker(done, self.labels),
             event => event,
         }
     }
@@ -278,7 +283,8 @@ impl<'a> Renderer<'a> {
                 .find(path)
                 .map(|i| start + i)
                 .unwrap_or(start);
-            self.links.embed_tree(path, at..at + path.len())
+            self.links
+                .embed_tree(path, at..at + path.len(), self.labels)
         } else {
             None
         };
@@ -330,8 +336,10 @@ impl<'a> Renderer<'a> {
         self.out.extend(events);
         self.out.push(Event::Html(
             format!(
-                " <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
-                html_escape(title)
+                " <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"{}\">#</a></h{lvl}>\n",
+                html_escape(&substitute(&self.labels.anchor, |n| {
+                    (n == "title").then(|| title.to_string())
+                }))
             )
             .into(),
         ));
@@ -343,7 +351,8 @@ impl<'a> Renderer<'a> {
         self.quotes.push(kind.is_some());
         match kind {
             Some(kind) => {
-                let (class, title) = callout_title(kind);
+                let (class, title) = callout_title(kind, self.labels);
+                let title = html_escape(title);
                 Event::Html(
                     format!(
                         "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
@@ -406,16 +415,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// A task list's box. Boxes show state only; name that state, since a
-/// checkbox without a name is announced as just "checkbox".
-fn task_marker(done: bool) -> Event<'static> {
-    Event::InlineHtml(if done {
-        "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> ".into()
-    } else {
-        "<input type=\"checkbox\" disabled aria-label=\"Not done yet\"> ".into()
-    })
-}
-
 /// Narrows a link's span to its destination when it is written inline.
 fn dest_span(text: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
     let end = range.end.min(text.len());
@@ -458,6 +457,7 @@ mod tests {
             text,
             &Recorder(RefCell::new(Vec::new())),
             &Highlighter::new(),
+            &crate::stages::translations::Translations::english().markdown_labels(),
         )
     }
 

@@ -13,6 +13,9 @@ use tera::Value;
 pub(crate) struct Base {
     /// `title`, `description`, `authors`, `language`, `base_url`, `extra`.
     pub(crate) config: Value,
+    /// The theme's strings in the site's language, by their keys:
+    /// `t.tree.back`.
+    pub(crate) t: Value,
     /// `sections`, `trees`, `tags` of the whole site.
     pub(crate) site: Value,
     /// The relative path from this page to the site root (`""`, `"../"`);
@@ -371,6 +374,9 @@ mod tests {
             "search_url",
             "mendbook_version",
         ];
+        // `t` holds the translation keys, which the README lists in its own
+        // section (and a test of the translations checks).
+        found.insert("t".to_string());
         let own_keys = [
             "page",
             "section",

@@ -15,6 +15,7 @@ use crate::model::reserved::ASSET_DIR;
 use crate::model::site::Site;
 use crate::stages::markdown::Highlighter;
 use crate::stages::theme::Theme;
+use crate::stages::translations::Translations;
 
 /// Files every site gets besides its pages: static theme files, the
 /// highlighting stylesheet, content assets, aliases, sitemap, robots.txt,
@@ -56,7 +57,7 @@ pub(super) fn generated_files(site: &Site, theme: &Theme) -> Vec<Artifact> {
             files.push(
                 Artifact::text(
                     alias.output_path(),
-                    redirect_page(config, alias, &page.url, &page.title),
+                    redirect_page(config, &theme.translations, alias, &page.url, &page.title),
                 )
                 .from((page.file.clone(), span.clone())),
             );
@@ -85,16 +86,27 @@ pub(super) fn generated_files(site: &Site, theme: &Theme) -> Vec<Artifact> {
     files
 }
 
-fn redirect_page(config: &Config, from: &SitePath, to: &SitePath, title: &str) -> String {
+fn redirect_page(
+    config: &Config,
+    tr: &Translations,
+    from: &SitePath,
+    to: &SitePath,
+    title: &str,
+) -> String {
     let rel = html_escape(&percent_encode_path(&from.relative_to(to)));
     let canonical = match &config.base_url {
         Some(b) => html_escape(&b.absolute(to)),
         None => rel.clone(),
     };
+    // The title is escaped with the sentence; the link goes in after.
+    let heading = html_escape(&tr.fill("redirect.title", &[("title", title)]));
+    let link = format!("<a href=\"{rel}\">{}</a>", html_escape(title));
+    let moved = crate::base::text::substitute(&html_escape(tr.text("redirect.moved")), |n| {
+        (n == "link").then(|| link.clone())
+    });
     format!(
-        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting to {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={rel}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{rel}\">{title}</a>.</p>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{heading}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={rel}\">\n</head>\n<body>\n<p>{moved}</p>\n</body>\n</html>\n",
         lang = html_escape(&config.language),
-        title = html_escape(title),
     )
 }
 

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::base::text::html_escape;
 use crate::model::tree::{Kind, NodeIdx, Tree};
+use crate::stages::translations::Translations;
 
 const BOX_W: f64 = 200.0;
 const GAP_X: f64 = 36.0;
@@ -26,7 +27,11 @@ pub(crate) struct Edge {
 /// Every edge, with labels: option labels for per-option `next`, the
 /// options a rule's conditions name (or "otherwise") for rules, "Continue"
 /// for info pages.
-pub(crate) fn edges(tree: &Tree) -> Vec<Edge> {
+pub(crate) fn edges(tree: &Tree, tr: &Translations) -> Vec<Edge> {
+    let (or, and) = (
+        format!(" {} ", tr.text("map.or")),
+        format!(" {} ", tr.text("map.and")),
+    );
     let mut map: BTreeMap<(NodeIdx, NodeIdx), Vec<String>> = BTreeMap::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         match &node.kind {
@@ -41,7 +46,7 @@ pub(crate) fn edges(tree: &Tree) -> Vec<Edge> {
                         continue;
                     };
                     let label = if rule.conds.is_empty() {
-                        "otherwise".to_string()
+                        tr.text("map.otherwise").to_string()
                     } else {
                         rule.conds
                             .iter()
@@ -59,17 +64,19 @@ pub(crate) fn edges(tree: &Tree) -> Vec<Edge> {
                                         _ => o.id.clone(),
                                     })
                                     .collect();
-                                names.join(" or ")
+                                names.join(&or)
                             })
                             .collect::<Vec<_>>()
-                            .join(" and ")
+                            .join(&and)
                     };
                     map.entry((i, t)).or_default().push(label);
                 }
             }
             Kind::Info { next } => {
                 if let Some(t) = next.as_ref().and_then(|r| tree.index_of(&r.id)) {
-                    map.entry((i, t)).or_default().push("Continue".into());
+                    map.entry((i, t))
+                        .or_default()
+                        .push(tr.text("tree.continue").to_string());
                 }
             }
             Kind::Outcome { .. } => {}
@@ -173,11 +180,15 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// Draws the tree. `href(node)` gives the link for a node (the first step
 /// page that reaches it), relative to the page the SVG sits on.
-pub(crate) fn svg(tree: &Tree, href: &dyn Fn(NodeIdx) -> Option<String>) -> String {
+pub(crate) fn svg(
+    tree: &Tree,
+    tr: &Translations,
+    href: &dyn Fn(NodeIdx) -> Option<String>,
+) -> String {
     let Some(start) = tree.start_index() else {
         return String::new();
     };
-    let edges = edges(tree);
+    let edges = edges(tree, tr);
     let layers = layers(tree, &edges, start);
     let lines: Vec<Vec<String>> = tree.nodes.iter().map(|n| wrap(n.heading())).collect();
     let height = |n: NodeIdx| PAD * 2.0 + LINE_H * lines[n].len().max(1) as f64 + 14.0;
@@ -242,11 +253,7 @@ pub(crate) fn svg(tree: &Tree, href: &dyn Fn(NodeIdx) -> Option<String>) -> Stri
             s,
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{BOX_W:.0}\" height=\"{h:.1}\" rx=\"{rx}\"/>"
         );
-        let kind = match node.kind {
-            Kind::Question { .. } => "Question",
-            Kind::Info { .. } => "Info",
-            Kind::Outcome { .. } => "Outcome",
-        };
+        let kind = html_escape(tr.text(&format!("map.kind_{ty}")));
         let _ = write!(
             s,
             "<text class=\"map-kind\" x=\"{:.1}\" y=\"{:.1}\">{kind}</text>",

@@ -90,7 +90,7 @@ impl<'a> Renderer<'a> {
             site,
             pages,
             theme,
-            shared: Shared::new(site, pages),
+            shared: Shared::new(site, pages, &theme.translations),
             highlighter: Highlighter::new(),
             first_steps,
             shards: Shards::for_pages(0, 1),

@@ -31,10 +31,17 @@ fn paginator(url: &SitePath, listing: Listing, n: usize) -> PaginatorView {
 
 /// A listing page's title: the listing's, with the page number after the
 /// first.
-fn numbered(title: &str, listing: Listing, n: usize) -> String {
+fn numbered(shared: &Shared, title: &str, listing: Listing, n: usize) -> String {
     match n {
         1 => title.to_string(),
-        n => format!("{title} (page {n} of {})", listing.pages()),
+        n => shared.tr.fill(
+            "list.page_title",
+            &[
+                ("title", title),
+                ("n", &n.to_string()),
+                ("total", &listing.pages().to_string()),
+            ],
+        ),
     }
 }
 
@@ -60,7 +67,7 @@ pub(super) fn page(
     } else {
         &page.title
     };
-    let shown = numbered(title, listing, number);
+    let shown = numbered(shared, title, listing, number);
     let mut base = shared.base(kind, &url.root_prefix(), &url, &shown);
     base.breadcrumbs = shared.breadcrumbs(site, id, false);
     if page.description.is_some() {
@@ -141,7 +148,8 @@ pub(super) fn page(
 
 pub(super) fn tags(site: &Site, shared: &Shared) -> Prepared {
     let url = crate::model::reserved::tags_page();
-    let mut base = shared.base("tags", &url.root_prefix(), &url, "Tags");
+    let title = shared.tr.text("tags.title");
+    let mut base = shared.base("tags", &url.root_prefix(), &url, title);
     base.breadcrumbs = shared.breadcrumbs(site, Site::HOME, true);
     let mut ctx = context(&base);
     ctx.insert("tags", &shared.tag_summaries);
@@ -153,11 +161,16 @@ pub(super) fn tag(site: &Site, shared: &Shared, i: TagId, number: usize) -> Prep
     let tag = &site.tags[i];
     let listing = tag.listing(site.config.paginate_by);
     let url = page_url(&tag.url, number);
-    let title = numbered(&format!("Tagged “{}”", tag.name), listing, number);
+    let title = numbered(
+        shared,
+        &shared.tr.fill("tag.title", &[("tag", &tag.name)]),
+        listing,
+        number,
+    );
     let mut base = shared.base("tag", &url.root_prefix(), &url, &title);
     base.breadcrumbs = shared.breadcrumbs(site, Site::HOME, true);
     base.breadcrumbs.push(Value::from_serializable(&TagsCrumb {
-        title: "Tags",
+        title: shared.tr.text("tags.title"),
         url: "tags/",
     }));
     let mut ctx = context(&base);
@@ -178,8 +191,8 @@ pub(super) fn tag(site: &Site, shared: &Shared, i: TagId, number: usize) -> Prep
 
 /// The tags index, as a breadcrumb.
 #[derive(serde::Serialize)]
-struct TagsCrumb {
-    title: &'static str,
+struct TagsCrumb<'a> {
+    title: &'a str,
     url: &'static str,
 }
 
@@ -193,7 +206,7 @@ pub(super) fn not_found(site: &Site, shared: &Shared) -> Prepared {
         .map(|b| b.encoded_prefix())
         .unwrap_or_else(|| "/".to_string());
     let url = SitePath::file("404.html");
-    let mut base = shared.base("404", &prefix, &url, "Page not found");
+    let mut base = shared.base("404", &prefix, &url, shared.tr.text("notfound.title"));
     base.canonical = None;
     ("404.html", url, context(&base))
 }
@@ -201,7 +214,7 @@ pub(super) fn not_found(site: &Site, shared: &Shared) -> Prepared {
 pub(super) fn search(site: &Site, shared: &Shared, primary: usize, merged: &[String]) -> Prepared {
     let url = crate::model::reserved::search_page();
     let root = url.root_prefix();
-    let mut base = shared.base("search", &root, &url, "Search");
+    let mut base = shared.base("search", &root, &url, shared.tr.text("search.title"));
     base.breadcrumbs = shared.breadcrumbs(site, Site::HOME, true);
     base.canonical = None;
     let mut ctx = context(&base);

@@ -11,6 +11,8 @@ use crate::model::reserved::ASSET_DIR;
 use crate::model::site::{Page, PageId, PageKind, PerPage, Site, Tag, Target, Tree, TreeId};
 use crate::model::tree::Kind;
 use crate::stages::links::PageMarkdown;
+use crate::stages::markdown::Labels;
+use crate::stages::translations::Translations;
 
 /// Reading time in minutes: 200 words a minute, at least one.
 pub(crate) fn reading_time(words: usize) -> usize {
@@ -19,6 +21,12 @@ pub(crate) fn reading_time(words: usize) -> usize {
 
 pub(super) struct Shared {
     config: Value,
+    /// The theme's strings, as templates get them (`t`).
+    t: Value,
+    /// The same, for text made here (titles, dates, the map).
+    pub(crate) tr: Translations,
+    /// For markdown in tree steps.
+    pub(crate) labels: Labels,
     site: Value,
     description: Option<String>,
     base_url: Option<BaseUrl>,
@@ -33,7 +41,12 @@ pub(super) struct Shared {
     pub(crate) linking_trees: PerPage<Vec<TreeId>>,
 }
 
-fn page_summary(site: &Site, page: &Page, markdown: &PageMarkdown) -> PageSummary {
+fn page_summary(
+    site: &Site,
+    page: &Page,
+    markdown: &PageMarkdown,
+    tr: &Translations,
+) -> PageSummary {
     let kind = match page.kind {
         PageKind::Home => "home",
         PageKind::Section => "section",
@@ -44,9 +57,9 @@ fn page_summary(site: &Site, page: &Page, markdown: &PageMarkdown) -> PageSummar
         description: page.description.clone(),
         url: page.url.as_str().to_string(),
         kind,
-        date: page.date.map(|d| d.human()),
+        date: page.date.map(|d| tr.date(&d)),
         date_iso: page.date.map(|d| d.iso()),
-        updated: page.updated.map(|d| d.human()),
+        updated: page.updated.map(|d| tr.date(&d)),
         updated_iso: page.updated.map(|d| d.iso()),
         authors: page.authors.clone(),
         tags: page
@@ -105,12 +118,12 @@ fn linking_trees(site: &Site) -> PerPage<Vec<TreeId>> {
 }
 
 impl Shared {
-    pub(crate) fn new(site: &Site, pages: &PerPage<PageMarkdown>) -> Shared {
+    pub(crate) fn new(site: &Site, pages: &PerPage<PageMarkdown>, tr: &Translations) -> Shared {
         let typed: PerPage<PageSummary> = site
             .pages
             .iter()
             .zip(pages.iter())
-            .map(|(p, m)| page_summary(site, p, m))
+            .map(|(p, m)| page_summary(site, p, m, tr))
             .collect();
         let summaries: PerPage<Value> = typed.iter().map(Value::from_serializable).collect();
         let tree_summaries: Vec<Value> = site.trees.iter().map(tree_summary).collect();
@@ -138,6 +151,9 @@ impl Shared {
                 trees: tree_summaries.clone(),
                 tags: tag_summaries.clone(),
             }),
+            t: Value::from_serializable(&tr.to_json()),
+            tr: tr.clone(),
+            labels: tr.markdown_labels(),
             description: config.description.clone(),
             base_url: config.base_url.clone(),
             search: config.search,
@@ -154,6 +170,7 @@ impl Shared {
     pub(crate) fn base(&self, kind: &'static str, root: &str, url: &SitePath, title: &str) -> Base {
         Base {
             config: self.config.clone(),
+            t: self.t.clone(),
             site: self.site.clone(),
             root: root.to_string(),
             assets: format!("{root}{ASSET_DIR}/"),

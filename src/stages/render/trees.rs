@@ -49,7 +49,9 @@ pub(super) fn step(
     };
     let rel = |target: &SitePath| percent_encode_path(&url.relative_to(target));
     let md = |text: &Option<String>| match text {
-        Some(t) => Value::safe_string(&markdown::render(t, &links, highlighter).html),
+        Some(t) => {
+            Value::safe_string(&markdown::render(t, &links, highlighter, &shared.labels).html)
+        }
         None => Value::none(),
     };
     let heading = node.heading();
@@ -106,8 +108,8 @@ pub(super) fn map(site: &Site, shared: &Shared, t: TreeId) -> Prepared {
     let href = |n: usize| {
         first_step[n].map(|s| percent_encode_path(&url.relative_to(&tree.step_url(&tree.steps[s]))))
     };
-    let svg = super::map::svg(model, &href);
-    let edges = super::map::edges(model);
+    let svg = super::map::svg(model, &shared.tr, &href);
+    let edges = super::map::edges(model, &shared.tr);
     let nodes = model
         .nodes
         .iter()
@@ -128,7 +130,7 @@ pub(super) fn map(site: &Site, shared: &Shared, t: TreeId) -> Prepared {
                 .collect(),
         })
         .collect();
-    let title = format!("Map of “{}”", tree.title);
+    let title = shared.tr.fill("map.title", &[("title", &tree.title)]);
     let mut base = shared.base("tree-map", &url.root_prefix(), &url, &title);
     base.breadcrumbs = shared.breadcrumbs(site, tree.section, true);
     let mut ctx = context(&base);

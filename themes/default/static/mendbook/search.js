@@ -11,13 +11,27 @@
   var status = box.querySelector("[data-search-status]");
   var list = box.querySelector("[data-search-results]");
   var filterBox = box.querySelector("[data-search-filters]");
-  var groups = [["section", "Section"], ["tag", "Tag"]];
+  // The theme's strings in the site's language (the `search` translations).
+  var strings = JSON.parse(box.getAttribute("data-strings") || "{}");
+  var plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+  var groups = [["section", strings.filter_section], ["tag", strings.filter_tag]];
   var params = new URLSearchParams(window.location.search);
   var pagefind = null;
   var latest = 0;
   var timer = null;
 
   input.value = params.get("q") || "";
+
+  // A string with each {name} replaced; a plural one takes its form for n.
+  function say(key, values) {
+    var text = strings[key];
+    if (text && typeof text === "object") {
+      text = text[plurals.select(values.n)] || text.other;
+    }
+    return String(text || "").replace(/\{([a-z][a-z0-9_]*)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
 
   function chosen(name) {
     var boxes = filterBox.querySelectorAll("input[name='" + name + "']:checked");
@@ -100,10 +114,12 @@
       if (mine !== latest) { return; }
       list.textContent = "";
       results.forEach(function (d) { list.appendChild(result(d)); });
-      var what = q ? " for “" + q + "”" : "";
-      status.textContent = results.length
-        ? results.length + (results.length === 1 ? " result" : " results") + what
-        : "Nothing found" + what + ". Try fewer or different words.";
+      var n = results.length;
+      if (n) {
+        status.textContent = say(q ? "results_for" : "results", { n: n, query: q });
+      } else {
+        status.textContent = say(q ? "no_results_for" : "no_results", { query: q });
+      }
     });
   }
 
@@ -117,7 +133,7 @@
   });
   filterBox.addEventListener("change", run);
 
-  status.textContent = "Loading search…";
+  status.textContent = say("loading", {});
   var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).href;
   // A big site's index comes in shards; the others merge into the first.
   var merge = (box.getAttribute("data-merge") || "").split(" ").filter(Boolean);
@@ -135,6 +151,6 @@
     showFilters(available);
     run();
   }).catch(function () {
-    status.textContent = "Search could not load. Every guide is listed on the home page.";
+    status.textContent = say("failed", {});
   });
 })();
