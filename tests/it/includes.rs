@@ -2,7 +2,8 @@
 //! errors in pasted text are reported, what is refused, what is never a
 //! page, and `serve` following an edited snippet.
 
-use crate::common::Site;
+use crate::common::{EventStream, Site};
+use crate::serve::{body, serve, BOOK, WAIT};
 
 const BOOK_WITH_URL: &str = "[book]\ntitle = \"T\"\n[site]\nbase-url = \"https://example.org/\"\n";
 
@@ -321,4 +322,46 @@ fn a_problem_in_a_snippet_two_pages_include_is_reported_once() {
     run.fails_with(1)
         .stderr_has("content/_s.md:1:9: broken link")
         .stderr_has("stopped with 1 error");
+}
+
+#[test]
+fn serve_reloads_the_pages_that_include_an_edited_snippet() {
+    let book = format!("{BOOK}[build]\nsearch = false\n");
+    let site = Site::new(&[
+        ("book.toml", &book),
+        ("content/_index.md", "Home.\n"),
+        (
+            "content/guides/a.md",
+            "---\ntitle: A\n---\n\nA's own text.\n\n{{#include ../_shared/help.md}}\n",
+        ),
+        (
+            "content/guides/b.md",
+            "---\ntitle: B\n---\n\n{{#include ../_shared/nested.md}}\n",
+        ),
+        ("content/guides/c.md", "---\ntitle: C\n---\n\nNo include.\n"),
+        ("content/_shared/nested.md", "{{#include help.md}}\n"),
+        ("content/_shared/help.md", "First help.\n"),
+    ]);
+    let (_running, port) = serve(&site);
+    assert!(body(port, "/recovery/guides/b/").1.contains("First help."));
+    let events = EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    site.write("content/_shared/help.md", "Second help.\n");
+    let urls = events.expect("reload", WAIT);
+    assert!(urls.contains("/recovery/guides/a/"), "{urls}");
+    assert!(urls.contains("/recovery/guides/b/"), "{urls}");
+    assert!(!urls.contains("/recovery/guides/c/"), "{urls}");
+    assert!(body(port, "/recovery/guides/a/").1.contains("Second help."));
+    assert!(body(port, "/recovery/guides/b/").1.contains("Second help."));
+    // A broken link in the snippet shows on the pages; fixing it clears it.
+    site.write("content/_shared/help.md", "See [x](nope.md).\n");
+    let problems = events.expect("problems", WAIT);
+    assert!(
+        problems.contains("content/_shared/help.md:1:9"),
+        "{problems}"
+    );
+    site.write("content/_shared/help.md", "Third help.\n");
+    events.expect("clear", WAIT);
+    events.expect("reload", WAIT);
+    assert!(body(port, "/recovery/guides/a/").1.contains("Third help."));
 }
