@@ -116,6 +116,9 @@ pub enum Code {
     Template,
     /// Markdown that cannot be rendered (nested too deep).
     Markdown,
+    /// An `{{#include}}` line: a missing file, a loop, a path out of the
+    /// content folder, includes too deep or too big.
+    Include,
     /// Reading the site: unreadable files, not UTF-8, too big, links
     /// leading outside the site.
     Input,
@@ -143,6 +146,7 @@ impl Code {
             Code::TreeSize => "tree-size",
             Code::Template => "template",
             Code::Markdown => "markdown",
+            Code::Include => "include",
             Code::Input => "input",
             Code::Output => "output",
             Code::Search => "search",
@@ -151,7 +155,7 @@ impl Code {
     }
 
     /// Every code, for the README's table and its test.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Code::Config,
         Code::FrontMatter,
         Code::BrokenLink,
@@ -163,6 +167,7 @@ impl Code {
         Code::TreeSize,
         Code::Template,
         Code::Markdown,
+        Code::Include,
         Code::Input,
         Code::Output,
         Code::Search,

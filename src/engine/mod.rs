@@ -100,9 +100,13 @@ impl Loaded {
         }
     }
 
-    /// Every problem: loading, links, anchors and the links in trees.
+    /// Every problem: loading, includes, links, anchors and the links in
+    /// trees. A problem in a file several pages include is found once per
+    /// page, and reported once.
     pub(crate) fn problems(&self) -> Vec<Diagnostic> {
         let mut all = self.load_problems.clone();
+        let included = self.site.pages.iter().flat_map(|p| &p.included.problems);
+        all.extend(included.cloned());
         all.extend(self.pages.iter().flat_map(|p| p.errors.iter().cloned()));
         let checks: Vec<AnchorCheck> = self
             .pages
@@ -111,6 +115,14 @@ impl Loaded {
             .chain(self.tree_anchors.iter().cloned())
             .collect();
         all.extend(check_anchors(&self.site, &self.pages, &checks));
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|d| {
+            let at = d
+                .location
+                .as_deref()
+                .map(|(f, s)| (f.name.clone(), s.clone()));
+            at.is_none() || seen.insert((at, d.message.clone()))
+        });
         all
     }
 

@@ -108,8 +108,8 @@ impl Engine {
     /// when an edited guide goes out before the pages that list it.
     pub(crate) fn apply(&mut self, paths: &[PathBuf], publish: &mut dyn FnMut(Update)) -> Rebuild {
         let start = Instant::now();
-        if let Some(id) = self.single_page_edit(paths) {
-            if self.edit_page(id, start, publish) {
+        if let Some(ids) = self.edited_pages(paths) {
+            if self.edit_pages(&ids, start, publish) {
                 return Rebuild::Page;
             }
         }
@@ -121,63 +121,88 @@ impl Engine {
         Rebuild::Site
     }
 
-    /// The page, when the batch is exactly one existing markdown page that
-    /// was modified (not created, deleted or renamed).
-    fn single_page_edit(&self, paths: &[PathBuf]) -> Option<PageId> {
+    /// The pages whose text an edit changes, when the batch is exactly one
+    /// existing file that was modified (not created, deleted or renamed):
+    /// the page it is, if it is one, and the pages that include it.
+    fn edited_pages(&self, paths: &[PathBuf]) -> Option<Vec<PageId>> {
         let loaded = self.loaded.as_ref()?;
         let [path] = paths else { return None };
         if !path.is_file() {
             return None;
         }
         let rel = path.strip_prefix(&loaded.site.config.content_dir).ok()?;
-        match loaded.site.by_source.get(&SourcePath::from_relative(rel)) {
-            Some(Target::Page(id)) => Some(*id),
-            _ => None,
-        }
+        let src = SourcePath::from_relative(rel);
+        let mut ids = match loaded.site.by_source.get(&src) {
+            Some(Target::Page(id)) => vec![*id],
+            Some(_) => return None,
+            None => Vec::new(),
+        };
+        let pages = loaded.site.pages.iter().enumerate();
+        ids.extend(
+            pages
+                .filter(|(_, p)| p.included.files.binary_search(&src).is_ok())
+                .map(|(i, _)| PageId(i)),
+        );
+        ids.dedup();
+        (!ids.is_empty()).then_some(ids)
     }
 
-    /// The fast path. Returns false when the edit changes more than the
-    /// page's text (its title, say), so the site must be loaded again.
-    fn edit_page(&mut self, id: PageId, start: Instant, publish: &mut dyn FnMut(Update)) -> bool {
+    /// The fast path: the edited pages first, then the pages listing them.
+    /// Returns false when the edit changes more than the pages' text (a
+    /// title, say), so the site must be loaded again.
+    fn edit_pages(
+        &mut self,
+        ids: &[PageId],
+        start: Instant,
+        publish: &mut dyn FnMut(Update),
+    ) -> bool {
         let Some(loaded) = self.loaded.as_mut() else {
             return false;
         };
         if loaded.theme.is_none() {
             return false;
         }
-        let Some((page, fm_problems)) = load::reread(&loaded.site, id) else {
-            return false;
-        };
-        if !same_shape(&loaded.site.pages[id], &page) {
-            return false;
+        let mut reread = Vec::with_capacity(ids.len());
+        for &id in ids {
+            match load::reread(&loaded.site, id) {
+                Some((page, problems)) if same_shape(&loaded.site.pages[id], &page) => {
+                    reread.push((id, page, problems))
+                }
+                _ => return false,
+            }
         }
-        let name = page.file.name.clone();
-        let old_minutes = reading_time(loaded.pages[id].rendered.words);
-        loaded.site.pages[id] = page;
-        loaded
-            .load_problems
-            .retain(|d| d.file() != Some(name.as_path()));
-        loaded.load_problems.extend(fm_problems);
         let labels = super::markdown_labels(loaded.theme.as_ref());
-        loaded.pages[id] = links::render_page(&loaded.site, id, &Highlighter::new(), &labels);
+        let mut listings = Vec::new();
+        for (id, page, fm_problems) in reread {
+            let name = page.file.name.clone();
+            let old_minutes = reading_time(loaded.pages[id].rendered.words);
+            loaded.site.pages[id] = page;
+            loaded
+                .load_problems
+                .retain(|d| d.file() != Some(name.as_path()));
+            loaded.load_problems.extend(fm_problems);
+            loaded.pages[id] = links::render_page(&loaded.site, id, &Highlighter::new(), &labels);
+            if reading_time(loaded.pages[id].rendered.words) != old_minutes {
+                listings.extend(render::dependents(&loaded.site, id));
+            }
+        }
         let problems = loaded.problems();
         if problems.iter().any(Diagnostic::is_error) {
             publish(Update::failure(problems, start));
             return true;
         }
-        let listings = if reading_time(loaded.pages[id].rendered.words) != old_minutes {
-            render::dependents(&loaded.site, id)
-        } else {
-            Vec::new()
-        };
-        // The edited page goes out first: it is the one the author is
-        // looking at. The pages that list it follow.
+        let edited: Vec<Job> = ids.iter().map(|&id| Job::Page(id)).collect();
+        listings.sort();
+        listings.dedup();
+        listings.retain(|j| !edited.contains(j));
+        // The edited pages go out first: one is the page the author is
+        // looking at. The pages that list them follow.
         let first = if listings.is_empty() {
             Part::EditedPageOnly
         } else {
             Part::EditedPageFirst
         };
-        for (jobs, part) in [(vec![Job::Page(id)], first), (listings, Part::Listings)] {
+        for (jobs, part) in [(edited, first), (listings, Part::Listings)] {
             if jobs.is_empty() {
                 continue;
             }
@@ -226,4 +251,45 @@ fn same_shape(old: &Page, new: &Page) -> bool {
         && old.extra == new.extra
         && old.paginate_by == new.paginate_by
         && (old.kind == PageKind::Guide || old.body() == new.body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::config::Overrides;
+
+    /// Editing a snippet re-renders the pages that include it, and only
+    /// them, without loading the site again.
+    #[test]
+    fn a_snippet_edit_renders_its_includers_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[build]\nsearch = false\n",
+        );
+        write(
+            "content/a.md",
+            "---\ntitle: A\n---\n\n{{#include _s/x.md}}\n",
+        );
+        write("content/b.md", "---\ntitle: B\n---\n\nNo include.\n");
+        write("content/_s/x.md", "{{#include y.md}}\n");
+        write("content/_s/y.md", "Old words.\n");
+        let mut engine = Engine::new(dir.path(), Overrides::default());
+        assert!(!engine.rebuild_site().failed());
+        write("content/_s/y.md", "New words.\n");
+        let mut written = Vec::new();
+        let path = dir.path().join("content/_s/y.md");
+        let rebuild = engine.apply(&[path], &mut |u| {
+            assert!(!u.failed(), "{:?}", u.problems);
+            written.extend(u.changes.written.into_iter().map(|a| a.path));
+        });
+        assert_eq!(rebuild, Rebuild::Page);
+        let written: Vec<&str> = written.iter().map(|p| p.as_str()).collect();
+        assert_eq!(written, ["a/index.html"]);
+    }
 }

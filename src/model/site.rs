@@ -142,6 +142,8 @@ pub(crate) struct Page {
     pub(crate) file: SourceFile,
     /// Byte offset of the markdown body (after front matter and a title heading).
     pub(crate) body_start: usize,
+    /// The body with its `{{#include}}` lines pasted in, when it has any.
+    pub(crate) included: crate::model::included::Included,
     pub(crate) url: SitePath,
     pub(crate) title: String,
     pub(crate) description: Option<String>,
@@ -180,8 +182,24 @@ impl Page {
 }
 
 impl Page {
+    /// The markdown body, with any includes pasted in.
     pub(crate) fn body(&self) -> &str {
-        &self.file.text[self.body_start..]
+        match &self.included.text {
+            Some(text) => text,
+            None => &self.file.text[self.body_start..],
+        }
+    }
+
+    /// The source, file and span a span of [`Page::body`] was written at:
+    /// the page's own file, or the file an include pasted it from.
+    pub(crate) fn place(
+        &self,
+        span: &std::ops::Range<usize>,
+    ) -> (&SourcePath, &SourceFile, std::ops::Range<usize>) {
+        self.included.place(span).unwrap_or_else(|| {
+            let at = self.body_start;
+            (&self.src, &self.file, span.start + at..span.end + at)
+        })
     }
 }
 

@@ -21,6 +21,7 @@ const KNOWN_CODES: &[&str] = &[
     "tree-size",
     "template",
     "markdown",
+    "include",
     "input",
     "output",
     "search",

@@ -13,7 +13,9 @@ use crate::base::diagnostics::{did_you_mean, Code, Diagnostic, SourceFile};
 use crate::base::paths::percent_decode;
 use crate::base::paths::percent_encode_path;
 use crate::base::paths::{SitePath, SourcePath};
+use crate::model::included::Included;
 use crate::model::site::{Link, PageId, PerPage, Site, Target, TreeLinks};
+use crate::stages::load::is_private_name;
 use crate::stages::markdown::{self, Highlighter, LinkResolver, Rendered};
 
 /// An anchor to look for once every page's headings are known.
@@ -37,6 +39,8 @@ pub(crate) struct PageLinks<'a> {
     file: &'a SourceFile,
     /// Where the markdown text starts inside `file`.
     offset: usize,
+    /// For a page with includes: which file each part of its text is from.
+    included: Option<&'a Included>,
     pub(crate) errors: RefCell<Vec<Diagnostic>>,
     pub(crate) anchors: RefCell<Vec<AnchorCheck>>,
     /// Every link resolved, by destination as written (kept for trees,
@@ -60,16 +64,38 @@ impl<'a> PageLinks<'a> {
             from_page,
             file,
             offset,
+            included: None,
             errors: RefCell::new(Vec::new()),
             anchors: RefCell::new(Vec::new()),
             resolved: RefCell::new(TreeLinks::default()),
         }
     }
 
+    /// Reads a page's text with its includes pasted in: links in pasted
+    /// text are relative to the file they are written in, and reported
+    /// there.
+    pub(crate) fn with_included(mut self, included: &'a Included) -> Self {
+        self.included = Some(included);
+        self
+    }
+
+    /// The source and file a span of the text was written in, and the span
+    /// in that file.
+    fn place(&self, span: &Range<usize>) -> (&'a SourcePath, &'a SourceFile, Range<usize>) {
+        match self.included.and_then(|i| i.place(span)) {
+            Some(place) => place,
+            None => (
+                self.from_src,
+                self.file,
+                span.start + self.offset..span.end + self.offset,
+            ),
+        }
+    }
+
     fn error(&self, span: &Range<usize>, message: String, help: Option<String>) {
-        let span = span.start + self.offset..span.end + self.offset;
+        let (_, file, span) = self.place(span);
         let mut d = Diagnostic::error(message)
-            .at(self.file, span)
+            .at(file, span)
             .code(Code::BrokenLink);
         if let Some(h) = help {
             d = d.help(h);
@@ -81,11 +107,12 @@ impl<'a> PageLinks<'a> {
         if anchor.is_empty() {
             return;
         }
+        let (_, file, span) = self.place(span);
         self.anchors.borrow_mut().push(AnchorCheck {
             target,
             anchor: anchor.to_string(),
-            file: self.file.clone(),
-            span: span.start + self.offset..span.end + self.offset,
+            file: file.clone(),
+            span,
         });
     }
 
@@ -102,7 +129,8 @@ impl<'a> PageLinks<'a> {
     /// Resolves a link to a source file, or reports why it cannot be.
     fn resolve_source(&self, path: &str, anchor: &str, span: &Range<usize>) -> Option<Target> {
         let decoded = percent_decode(path);
-        let Some(src) = self.from_src.join_relative(&decoded) else {
+        let (from_src, _, _) = self.place(span);
+        let Some(src) = from_src.join_relative(&decoded) else {
             self.error(
                 span,
                 format!("the link `{path}` points outside the content folder"),
@@ -134,9 +162,15 @@ impl<'a> PageLinks<'a> {
                 .site
                 .by_source
                 .keys()
-                .map(|k| relative_source(self.from_src, k.as_str()))
+                .map(|k| relative_source(from_src, k.as_str()))
                 .collect();
-            let help = did_you_mean(&decoded, written.iter().map(String::as_str));
+            let help = if src.as_str().split('/').any(is_private_name) {
+                Some(format!(
+                    "files and folders whose names start with `_` are not published; paste it with `{{{{#include {decoded}}}}}` on a line of its own, or rename it"
+                ))
+            } else {
+                did_you_mean(&decoded, written.iter().map(String::as_str))
+            };
             self.error(
                 span,
                 format!(
@@ -312,12 +346,13 @@ pub(crate) fn render_page(
         Some(id),
         &page.file,
         page.body_start,
-    );
+    )
+    .with_included(&page.included);
     let rendered = markdown::render(page.body(), &links, highlighter, labels);
     let mut errors = links.errors.into_inner();
     if let Some(at) = &rendered.too_deep {
-        let at = at.start + page.body_start;
-        errors.push(too_deep().at(&page.file, at..at + 1));
+        let (_, file, at) = page.place(&(at.start..at.start + 1));
+        errors.push(too_deep().at(file, at));
     }
     PageMarkdown {
         rendered,

@@ -59,6 +59,8 @@ pub(super) struct Parsed {
     pub(super) date: Option<Date>,
     pub(super) updated: Option<Date>,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// Filled in after parsing, by [`super::include`].
+    pub(super) included: crate::model::included::Included,
 }
 
 /// Where a page's front matter is: its text's range (`None` when the page
@@ -304,6 +306,7 @@ pub(super) fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed
             date: None,
             updated: None,
             diagnostics: with_code(diagnostics, Code::FrontMatter),
+            included: Default::default(),
         };
     }
     // When the front matter cannot be read, a missing title is no news.
@@ -363,6 +366,7 @@ pub(super) fn parse_markdown_source(src: SourcePath, file: SourceFile) -> Parsed
         date,
         updated,
         diagnostics: with_code(diagnostics, Code::FrontMatter),
+        included: Default::default(),
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod builder;
 mod front_matter;
+mod include;
 mod paginate;
 pub(crate) mod tree;
 
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::base::bounds::Bounds;
 use crate::base::diagnostics::{with_code, Code, Diagnostic};
 use crate::base::paths::SourcePath;
 use crate::base::text::is_ignored_name;
@@ -46,12 +48,21 @@ pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
     diagnostics = with_code(diagnostics, Code::Input);
 
     let shown = |src: &SourcePath| config.shown(src);
+    let bounds = Bounds::new(&config.root, &config.build_dir);
     let parsed: Vec<Result<Parsed, Diagnostic>> = found
         .par_iter()
         .filter(|f| matches!(f.kind, SourceKind::Markdown))
         .map(|f| {
             let file = read_text(&f.disk, &shown(&f.src))?;
-            Ok(parse_markdown_source(f.src.clone(), file))
+            let mut parsed = parse_markdown_source(f.src.clone(), file);
+            parsed.included = include::expand(
+                &config,
+                &bounds,
+                &parsed.src,
+                &parsed.file,
+                parsed.body_start,
+            );
+            Ok(parsed)
         })
         .collect();
 
@@ -112,7 +123,7 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
         );
         return Vec::new();
     }
-    let bounds = crate::base::bounds::Bounds::new(&config.root, &config.build_dir);
+    let bounds = Bounds::new(&config.root, &config.build_dir);
     if let Err(d) = bounds.check_folder(root) {
         diagnostics.push(d);
         return Vec::new();
@@ -169,6 +180,11 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let src = SourcePath::from_relative(rel);
+        // `_` folders are still walked, so a link in one that leads out of
+        // the site is refused like any other.
+        if src.as_str().split('/').any(is_private_name) {
+            continue;
+        }
         let kind = match src.extension().map(str::to_ascii_lowercase).as_deref() {
             Some("md") => SourceKind::Markdown,
             Some("yaml") | Some("yml") => SourceKind::Tree,
@@ -182,6 +198,13 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
     }
     diagnostics.append(&mut refused.into_inner());
     found
+}
+
+/// Files and folders starting with `_` (but a section's `_index.md`) are
+/// the author's own: snippets to include, drafts kept aside. They are never
+/// pages, trees or published files.
+pub(crate) fn is_private_name(name: &str) -> bool {
+    name.starts_with('_') && name != "_index.md"
 }
 
 /// Reads one markdown page of `site` again after its file changed, for a
@@ -199,7 +222,15 @@ pub(crate) fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)>
         Ok(f) => f,
         Err(d) => return Some((old.clone(), vec![d])),
     };
-    let parsed = parse_markdown_source(old.src.clone(), file);
+    let mut parsed = parse_markdown_source(old.src.clone(), file);
+    let bounds = Bounds::new(&site.config.root, &site.config.build_dir);
+    parsed.included = include::expand(
+        &site.config,
+        &bounds,
+        &parsed.src,
+        &parsed.file,
+        parsed.body_start,
+    );
     if old.kind == PageKind::Guide {
         let section = old
             .parent
