@@ -86,7 +86,7 @@ fn all_errors_of_a_run_are_reported_together() {
     ]);
     let run = site.build();
     run.fails_with(1)
-        .stderr_has("content/a.md:3:1: `date` must be a date written YYYY-MM-DD")
+        .stderr_has("content/a.md:3:7: `date` must be a date written YYYY-MM-DD")
         .stderr_has("content/b.md:")
         .stderr_has("invalid front matter")
         .stderr_has("content/c.md:4:5: broken link")

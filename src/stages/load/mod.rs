@@ -6,6 +6,7 @@
 //! into a second, misleading error.
 
 mod builder;
+mod dates;
 mod front_matter;
 mod paginate;
 pub(crate) mod tree;
