@@ -237,6 +237,11 @@ fn output_has_no_colour_when_not_a_terminal() {
 #[test]
 fn message_format_json_prints_one_object_per_problem_and_nothing_else() {
     let site = Site::new(&[
+        // No base-url and no feed: no warning about the feed.
+        (
+            "book.toml",
+            "[book]\ntitle = \"Test site\"\n[build]\nfeed = false\n",
+        ),
         ("content/_index.md", "Home\n"),
         (
             "content/guides/x.md",

@@ -97,8 +97,22 @@ pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
         ..
     } = builder;
     let mut site = site;
+    let mut diagnostics = diagnostics;
     site.hidden_drafts = drafts;
+    diagnostics.extend(no_feed_note(&site.config));
     (site, diagnostics)
+}
+
+/// A site with a feed but no base-url gets none, and says so once.
+fn no_feed_note(config: &Config) -> Option<Diagnostic> {
+    (config.feed && config.base_url.is_none()).then(|| {
+        Diagnostic::warning_in(
+            Code::Config,
+            "no feed.xml: the feed needs the site's address, `base-url` under `[site]`",
+        )
+        .at(&config.source, config.key_span("feed"))
+        .help("set `base-url = \"https://…\"` under `[site]`, or `feed = false` under `[build]`")
+    })
 }
 
 fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
