@@ -39,6 +39,7 @@ const SCHEMA: &[(&str, &[&str])] = &[
             "search-shard-size",
             "paginate-by",
             "feed",
+            "updated-from-git",
         ],
     ),
     ("site", &["base-url", "cname", "edit-url"]),
@@ -77,6 +78,7 @@ struct RawBuild {
     search_shard_size: Option<i64>,
     paginate_by: Option<i64>,
     feed: Option<bool>,
+    updated_from_git: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,6 +111,8 @@ pub(crate) struct Config {
     pub(crate) paginate_by: Option<usize>,
     /// Whether to write feed.xml (on unless `feed = false`; needs a base-url).
     pub(crate) feed: bool,
+    /// Whether pages without `updated` take it from their last commit.
+    pub(crate) updated_from_git: bool,
     pub(crate) base_url: Option<BaseUrl>,
     pub(crate) cname: Option<String>,
     /// Where "Edit this page" goes, with `{path}` for the source file.
@@ -249,6 +253,7 @@ impl Config {
             search_shard_size,
             paginate_by: (paginate_by > 0).then_some(paginate_by),
             feed: raw.build.feed.unwrap_or(true),
+            updated_from_git: raw.build.updated_from_git.unwrap_or(false),
             base_url,
             cname: raw.site.cname.filter(|c| !c.trim().is_empty()),
             edit_url,

@@ -246,6 +246,8 @@ pub(crate) struct Site {
     pub(crate) by_url: HashMap<SitePath, Target>,
     /// Drafts left out of this build, so a link to one gets a precise error.
     pub(crate) hidden_drafts: Vec<SourcePath>,
+    /// With `updated-from-git`: when each committed file last changed.
+    pub(crate) git_dates: HashMap<SourcePath, Date>,
 }
 
 impl Site {

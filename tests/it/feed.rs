@@ -1,7 +1,10 @@
 //! The Atom feed, edit links, dates from git, and dates with times: what a
 //! feed reader, a reader of the page and an author see.
 
-use crate::common::Site;
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{mendbook, Run, Site};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 const BASE: &str = "https://example.github.io/recovery/";
@@ -256,6 +259,137 @@ fn an_edit_url_without_a_path_is_an_error_at_its_line() {
         .fails_with(1)
         .stderr_has("book.toml:7:1: invalid edit-url")
         .stderr_has("{path}");
+}
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git is installed");
+    assert!(status.status.success(), "git {args:?}: {status:?}");
+}
+
+fn commit_all(dir: &Path, date: &str) {
+    git(dir, &["add", "-A"], date);
+    git(dir, &["commit", "-q", "-m", "change"], date);
+}
+
+/// Runs mendbook where no repository above the site can answer for it.
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    Run::from(
+        mendbook()
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
+            .output()
+            .unwrap(),
+    )
+}
+
+const GIT_BOOK: &str = "[book]\ntitle = \"Git guides\"\n[build]\nupdated-from-git = true\n[site]\nbase-url = \"https://example.github.io/recovery/\"\n";
+
+#[test]
+fn pages_without_updated_take_the_date_of_their_last_commit() {
+    let site = Site::new(&[
+        ("book.toml", GIT_BOOK),
+        ("content/_index.md", "Home.\n"),
+        ("content/a.md", &guide("A", "date: 2025-12-01\n")),
+        ("content/b c.md", &guide("B", "")),
+        ("content/own.md", &guide("Own", "updated: 2025-11-11\n")),
+    ]);
+    let root = site.root();
+    git(root, &["init", "-q"], "2026-01-01T00:00:00Z");
+    commit_all(root, "2026-01-10T12:00:00Z");
+    site.write(
+        "content/a.md",
+        &guide("A", "date: 2025-12-01\n").replace("Text", "New text"),
+    );
+    site.write(
+        "content/own.md",
+        &guide("Own", "updated: 2025-11-11\n").replace("Text", "More"),
+    );
+    commit_all(root, "2026-03-05T08:00:00+01:00");
+    site.write("content/new.md", &guide("New", ""));
+
+    let run = run_in(root, &["build"]);
+    assert!(run.ok() && run.stderr.is_empty(), "{}", run.all());
+    let a = site.read("public/a/index.html");
+    assert!(
+        a.contains("<time datetime=\"2026-03-05T08:00:00+01:00\">5 March 2026</time>"),
+        "{a}"
+    );
+    assert!(site
+        .read("public/b-c/index.html")
+        .contains("<time datetime=\"2026-01-10T12:00:00Z\">10 January 2026</time>"));
+    // Its own `updated` wins; a file never committed has no date.
+    assert!(site
+        .read("public/own/index.html")
+        .contains("datetime=\"2025-11-11\""));
+    assert!(!site.read("public/new/index.html").contains("<time"));
+
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains(&format!(
+        "<loc>{BASE}a/</loc><lastmod>2026-03-05T08:00:00+01:00</lastmod>"
+    )));
+    assert!(sitemap.contains(&format!(
+        "<loc>{BASE}b-c/</loc><lastmod>2026-01-10T12:00:00Z</lastmod>"
+    )));
+    let xml = site.read("public/feed.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let entries = entries(feed_root(&doc));
+    let first = entries[0];
+    assert_eq!(text_of(first, "title"), "A");
+    assert_eq!(text_of(first, "updated"), "2026-03-05T08:00:00+01:00");
+    assert_eq!(text_of(entries[1], "updated"), "2026-01-10T12:00:00Z");
+}
+
+#[test]
+fn a_shallow_clone_or_no_repository_is_a_warning_not_an_error() {
+    let files = [
+        ("book.toml", GIT_BOOK),
+        ("content/_index.md", "Home.\n"),
+        ("content/a.md", "---\ntitle: A\n---\nText.\n"),
+    ];
+    let site = Site::new(&files);
+    let run = run_in(site.root(), &["build"]);
+    assert!(run.ok(), "{}", run.all());
+    run.stderr_has("book.toml:4:1")
+        .stderr_has("not in a git repository");
+    assert!(!site.read("public/a/index.html").contains("<time"));
+
+    let origin = Site::new(&files);
+    git(origin.root(), &["init", "-q"], "2026-01-01T00:00:00Z");
+    commit_all(origin.root(), "2026-01-10T12:00:00Z");
+    origin.write("content/a.md", "---\ntitle: A\n---\nNew text.\n");
+    commit_all(origin.root(), "2026-02-10T12:00:00Z");
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.root().display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+        "2026-01-01T00:00:00Z",
+    );
+    let shallow = clones.path().join("shallow");
+    let run = run_in(&shallow, &["build"]);
+    assert!(run.ok(), "{}", run.all());
+    run.stderr_has("book.toml:4:1")
+        .stderr_has("shallow clone")
+        .stderr_has("fetch-depth: 0");
+    let page = std::fs::read_to_string(shallow.join("public/a/index.html")).unwrap();
+    assert!(!page.contains("<time"), "{page}");
 }
 
 #[test]

@@ -8,6 +8,7 @@
 mod builder;
 mod dates;
 mod front_matter;
+mod git;
 mod paginate;
 pub(crate) mod tree;
 
@@ -77,6 +78,7 @@ pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
             by_source: HashMap::new(),
             by_url: HashMap::new(),
             hidden_drafts: Vec::new(),
+            git_dates: HashMap::new(),
         },
         url_owner: HashMap::new(),
         drafts: Vec::new(),
@@ -99,8 +101,39 @@ pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
     let mut site = site;
     let mut diagnostics = diagnostics;
     site.hidden_drafts = drafts;
+    diagnostics.extend(dates_from_git(&mut site));
     diagnostics.extend(no_feed_note(&site.config));
     (site, diagnostics)
+}
+
+/// With `updated-from-git`, gives each page without `updated` the date of
+/// the last commit that touched its file. Without git: a warning.
+fn dates_from_git(site: &mut Site) -> Option<Diagnostic> {
+    if !site.config.updated_from_git {
+        return None;
+    }
+    match git::last_commits(&site.config.content_dir) {
+        Ok(dates) => {
+            for page in &mut site.pages {
+                if page.updated.is_none() {
+                    page.updated = dates.get(&page.src).copied();
+                }
+            }
+            site.git_dates = dates;
+            None
+        }
+        Err(no) => Some(
+            Diagnostic::warning_in(
+                Code::Input,
+                format!("pages keep only their own dates: {}", no.why),
+            )
+            .at(
+                &site.config.source,
+                site.config.key_span("updated-from-git"),
+            )
+            .help(no.help),
+        ),
+    }
 }
 
 /// A site with a feed but no base-url gets none, and says so once.
@@ -225,6 +258,9 @@ pub(crate) fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)>
         }
     }
     let mut page = page_from(&parsed, old.kind, old.url.clone(), old.parent);
+    if page.updated.is_none() {
+        page.updated = site.git_dates.get(&page.src).copied();
+    }
     page.guides = old.guides.clone();
     page.subsections = old.subsections.clone();
     page.trees = old.trees.clone();
