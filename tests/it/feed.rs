@@ -455,3 +455,32 @@ fn updated_before_date_is_a_warning() {
     run.stderr_has("content/a.md:4:10")
         .stderr_has("`updated` (2026-02-01) is earlier than `date` (2026-03-01)");
 }
+
+#[test]
+fn a_live_edit_keeps_the_date_from_git() {
+    let site = Site::new(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"Git guides\"\n[build]\nupdated-from-git = true\nsearch = false\n[site]\nbase-url = \"https://example.github.io/recovery/\"\n",
+        ),
+        ("content/_index.md", "Home.\n"),
+        ("content/a.md", &guide("A", "")),
+    ]);
+    git(site.root(), &["init", "-q"], "2026-01-01T00:00:00Z");
+    commit_all(site.root(), "2026-01-10T12:00:00Z");
+    let (_running, port) = crate::serve::serve(&site);
+    let dated = "<time datetime=\"2026-01-10T12:00:00Z\">10 January 2026</time>";
+    assert!(crate::serve::body(port, "/recovery/a/").1.contains(dated));
+    let events = crate::common::EventStream::connect(port, "/__mendbook/events");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    site.write(
+        "content/a.md",
+        &guide("A", "").replace("Text", "Edited text"),
+    );
+    events.expect("reload", crate::serve::WAIT);
+    let (_, html) = crate::serve::body(port, "/recovery/a/");
+    assert!(
+        html.contains("Edited text") && html.contains(dated),
+        "{html}"
+    );
+}
