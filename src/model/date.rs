@@ -12,8 +12,11 @@ use jiff::Timestamp;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Date {
     at: Timestamp,
-    /// The day as written (in the writer's own offset, for a date-time).
-    day: civil::Date,
+    /// The day as written (in the writer's own offset, for a date-time),
+    /// as plain numbers for whoever writes it out in words.
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
     /// The offset a date-time was written with; none for a day alone.
     offset: Option<Offset>,
 }
@@ -56,11 +59,7 @@ impl Date {
                 let at = Offset::UTC
                     .to_timestamp(day.to_datetime(civil::Time::midnight()))
                     .map_err(|_| DateError::NotADate)?;
-                Ok(Date {
-                    at,
-                    day,
-                    offset: None,
-                })
+                Ok(Date::new(at, day, None))
             }
             None => Err(DateError::NotADate),
             Some(time) => {
@@ -70,20 +69,33 @@ impl Date {
                 let at = offset
                     .to_timestamp(day.to_datetime(time))
                     .map_err(|_| DateError::NotADate)?;
-                Ok(Date {
-                    at,
-                    day,
-                    offset: Some(offset),
-                })
+                Ok(Date::new(at, day, Some(offset)))
             }
         }
+    }
+
+    fn new(at: Timestamp, day: civil::Date, offset: Option<Offset>) -> Date {
+        // A parsed day's parts are in range: year 0000-9999 (four digits),
+        // month 1-12, day 1-31.
+        Date {
+            at,
+            year: u16::try_from(day.year()).unwrap_or_default(),
+            month: u8::try_from(day.month()).unwrap_or_default(),
+            day: u8::try_from(day.day()).unwrap_or_default(),
+            offset,
+        }
+    }
+
+    /// The day as written, as jiff's date.
+    fn civil(&self) -> civil::Date {
+        civil::Date::new(self.year as i16, self.month as i8, self.day as i8).unwrap_or_default()
     }
 
     /// For `<time datetime>` and the sitemap: `2026-03-01` for a day,
     /// `2026-03-01T09:30:00+01:00` for a date-time.
     pub(crate) fn iso(&self) -> String {
         match self.offset {
-            None => self.day.to_string(),
+            None => self.civil().to_string(),
             Some(_) => self.rfc3339(),
         }
     }
@@ -100,7 +112,7 @@ impl Date {
 
     /// `1 March 2026`: the day as written.
     pub(crate) fn human(&self) -> String {
-        self.day.strftime("%-d %B %Y").to_string()
+        self.civil().strftime("%-d %B %Y").to_string()
     }
 }
 
