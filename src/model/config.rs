@@ -13,7 +13,7 @@ use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, Source
 mod translations;
 mod values;
 pub(crate) use translations::{OverrideValue, TranslationOverride};
-pub(crate) use values::{check_language, primary_language, BaseUrl};
+pub(crate) use values::{check_language, primary_language, BaseUrl, EditUrl};
 
 /// The configuration file's name, also how the site root is recognised.
 pub(crate) const CONFIG_FILE: &str = "book.toml";
@@ -40,9 +40,11 @@ const SCHEMA: &[(&str, &[&str])] = &[
             "search",
             "search-shard-size",
             "paginate-by",
+            "feed",
+            "updated-from-git",
         ],
     ),
-    ("site", &["base-url", "cname"]),
+    ("site", &["base-url", "cname", "edit-url"]),
     ("extra", &[]),
     // Keys are the theme's translation keys, checked with the theme.
     ("translations", &[]),
@@ -79,6 +81,8 @@ struct RawBuild {
     search: Option<bool>,
     search_shard_size: Option<i64>,
     paginate_by: Option<i64>,
+    feed: Option<bool>,
+    updated_from_git: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -86,6 +90,7 @@ struct RawBuild {
 struct RawSite {
     base_url: Option<String>,
     cname: Option<String>,
+    edit_url: Option<String>,
 }
 
 /// The checked configuration of one site.
@@ -108,8 +113,14 @@ pub(crate) struct Config {
     /// How many entries a section or tag page lists before the next page;
     /// none: all on one page.
     pub(crate) paginate_by: Option<usize>,
+    /// Whether to write feed.xml (on unless `feed = false`; needs a base-url).
+    pub(crate) feed: bool,
+    /// Whether pages without `updated` take it from their last commit.
+    pub(crate) updated_from_git: bool,
     pub(crate) base_url: Option<BaseUrl>,
     pub(crate) cname: Option<String>,
+    /// Where "Edit this page" goes, with `{path}` for the source file.
+    pub(crate) edit_url: Option<EditUrl>,
     /// `[extra]`, handed to templates as `config.extra`.
     pub(crate) extra: serde_json::Value,
     /// `[translations]`: strings of the theme the site words its own way.
@@ -229,6 +240,7 @@ impl Config {
             0..=MAX_PAGINATE_BY,
             DEFAULT_PAGINATE_BY,
         );
+        let edit_url = raw.site.edit_url.and_then(|u| values.edit_url(&u));
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -249,8 +261,11 @@ impl Config {
             search: raw.build.search.unwrap_or(true),
             search_shard_size,
             paginate_by: (paginate_by > 0).then_some(paginate_by),
+            feed: raw.build.feed.unwrap_or(true),
+            updated_from_git: raw.build.updated_from_git.unwrap_or(false),
             base_url,
             cname: raw.site.cname.filter(|c| !c.trim().is_empty()),
+            edit_url,
             extra,
             translations,
             source: file,
@@ -264,6 +279,12 @@ impl Config {
             .strip_prefix(&self.root)
             .unwrap_or(&self.content_dir);
         content.join(src.as_str())
+    }
+
+    /// The "Edit this page" link of a source file, when there is an edit-url.
+    pub(crate) fn edit_link(&self, src: &crate::base::paths::SourcePath) -> Option<String> {
+        let path = self.shown(src).to_string_lossy().replace('\\', "/");
+        Some(self.edit_url.as_ref()?.for_path(&path))
     }
 
     /// Where a key is in book.toml (the file's start if it is not there),
@@ -369,6 +390,20 @@ impl Values<'_> {
                 }
                 self.errors
                     .push(d.help("for example `https://example.github.io/recovery/`"));
+                None
+            }
+        }
+    }
+
+    fn edit_url(&mut self, written: &str) -> Option<EditUrl> {
+        match EditUrl::parse(written) {
+            Ok(e) => Some(e),
+            Err(msg) => {
+                self.at_key(
+                    "edit-url",
+                    format!("invalid edit-url: {msg}"),
+                    "for example `https://github.com/ORG/REPO/edit/main/{path}`",
+                );
                 None
             }
         }

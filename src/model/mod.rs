@@ -2,6 +2,7 @@
 //! and the decision-tree model.
 
 pub(crate) mod config;
+pub(crate) mod date;
 pub(crate) mod included;
 pub(crate) mod listing;
 pub(crate) mod reserved;

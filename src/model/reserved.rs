@@ -16,6 +16,7 @@ pub(crate) const LIVE_DIR: &str = "__mendbook";
 pub(crate) const GENERATED_FILES: &[&str] = &[
     "404.html",
     "sitemap.xml",
+    "feed.xml",
     "robots.txt",
     ".nojekyll",
     "CNAME",

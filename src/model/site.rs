@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::base::diagnostics::SourceFile;
 use crate::base::paths::{SitePath, SourcePath};
 use crate::model::config::Config;
+pub(crate) use crate::model::date::Date;
 
 /// A page of [`Site::pages`]: the home page, a section or a guide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -90,46 +91,6 @@ pub(crate) enum PageKind {
     Section,
     /// Any other markdown file.
     Guide,
-}
-
-/// A date written as YYYY-MM-DD.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Date {
-    pub(crate) year: u16,
-    pub(crate) month: u8,
-    pub(crate) day: u8,
-}
-
-impl Date {
-    pub(crate) fn parse(s: &str) -> Option<Date> {
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u16>().ok();
-        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        if day == 0 || day > days {
-            return None;
-        }
-        Some(Date {
-            year,
-            month: month as u8,
-            day: day as u8,
-        })
-    }
-
-    /// `2026-03-01`.
-    pub(crate) fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
 }
 
 /// A markdown source: the home page, a section index or a guide.
@@ -303,6 +264,8 @@ pub(crate) struct Site {
     pub(crate) by_url: HashMap<SitePath, Target>,
     /// Drafts left out of this build, so a link to one gets a precise error.
     pub(crate) hidden_drafts: Vec<SourcePath>,
+    /// With `updated-from-git`: when each committed file last changed.
+    pub(crate) git_dates: HashMap<SourcePath, Date>,
 }
 
 impl Site {
@@ -341,19 +304,5 @@ impl Site {
     pub(crate) fn tag_by_name(&self, name: &str) -> Option<&Tag> {
         let slug = crate::base::paths::slugify(name);
         self.tags.iter().find(|t| t.slug == slug)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Date;
-
-    #[test]
-    fn dates() {
-        assert_eq!(Date::parse("2026-02-28").unwrap().iso(), "2026-02-28");
-        assert!(Date::parse("2026-02-29").is_none());
-        assert!(Date::parse("2024-02-29").is_some());
-        assert!(Date::parse("2026-13-01").is_none());
-        assert!(Date::parse("26-01-01").is_none());
     }
 }

@@ -86,7 +86,7 @@ fn all_errors_of_a_run_are_reported_together() {
     ]);
     let run = site.build();
     run.fails_with(1)
-        .stderr_has("content/a.md:3:1: `date` must be a date written YYYY-MM-DD")
+        .stderr_has("content/a.md:3:7: `date` must be a date written YYYY-MM-DD")
         .stderr_has("content/b.md:")
         .stderr_has("invalid front matter")
         .stderr_has("content/c.md:4:5: broken link")
@@ -237,6 +237,11 @@ fn output_has_no_colour_when_not_a_terminal() {
 #[test]
 fn message_format_json_prints_one_object_per_problem_and_nothing_else() {
     let site = Site::new(&[
+        // No base-url and no feed: no warning about the feed.
+        (
+            "book.toml",
+            "[book]\ntitle = \"Test site\"\n[build]\nfeed = false\n",
+        ),
         ("content/_index.md", "Home\n"),
         (
             "content/guides/x.md",

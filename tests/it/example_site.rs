@@ -44,6 +44,15 @@ fn the_example_site_builds_without_warnings_and_links_resolve_under_a_prefix() {
         home.contains("Spark Hire"),
         "the home page credits the source article"
     );
+    let apologize =
+        std::fs::read_to_string(out.path().join("recover/apologize/index.html")).unwrap();
+    assert!(
+        apologize.contains(
+            "href=\"https://github.com/mendbook/mendbook/edit/main/content/recover/apologize.md\""
+        ),
+        "guides link to their source on GitHub"
+    );
+    assert!(out.path().join("feed.xml").is_file());
 
     // The default theme's own CSS and JavaScript (not the search bundle)
     // stay light for readers on a phone: under 30 KB gzipped in all.

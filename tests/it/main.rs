@@ -6,6 +6,7 @@ mod build;
 mod common;
 mod errors;
 mod example_site;
+mod feed;
 mod includes;
 mod invalid_inputs;
 mod layers;

@@ -1,4 +1,5 @@
-//! Values of book.toml checked one by one: the base-url and the language.
+//! Values of book.toml checked one by one: the base-url, the edit-url and
+//! the language.
 
 /// Where the site is published: scheme and host, and the path prefix
 /// (`/recovery/` for a GitHub Pages project site, `/` at a domain root).
@@ -73,6 +74,40 @@ impl BaseUrl {
     /// absolute (the 404 page's).
     pub(crate) fn encoded_prefix(&self) -> String {
         crate::base::paths::percent_encode_path(&self.prefix)
+    }
+}
+
+/// `[site] edit-url`: an http(s) URL with `{path}` where the source file's
+/// path from the site root goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EditUrl(String);
+
+impl EditUrl {
+    pub(crate) fn parse(written: &str) -> Result<EditUrl, String> {
+        let shown = crate::base::text::sanitise(written, 200);
+        if !written.contains("{path}") {
+            return Err(format!(
+                "`{shown}` has no `{{path}}`, where the page's file goes"
+            ));
+        }
+        if written.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!("`{shown}` contains spaces or control characters"));
+        }
+        match url::Url::parse(&written.replace("{path}", "x")) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+                Ok(EditUrl(written.to_string()))
+            }
+            _ => Err(format!(
+                "`{shown}` is not an absolute http:// or https:// URL"
+            )),
+        }
+    }
+
+    /// The link for the file at `path` (`content/recover/apologize.md`),
+    /// percent-encoded.
+    pub(crate) fn for_path(&self, path: &str) -> String {
+        self.0
+            .replace("{path}", &crate::base::paths::percent_encode_path(path))
     }
 }
 

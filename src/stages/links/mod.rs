@@ -471,9 +471,12 @@ mod tests {
             write("content/sub/b.md", "---\ntitle: B\n---\n\nText.\n");
             write("content/sub/deep/c.md", "---\ntitle: C\n---\n\nText.\n");
             write("content/img.png", "png");
-            let config =
-                Config::parse(dir.path(), "[book]\ntitle = \"T\"\n", &Overrides::default())
-                    .unwrap();
+            let config = Config::parse(
+                dir.path(),
+                "[book]\ntitle = \"T\"\n[build]\nfeed = false\n",
+                &Overrides::default(),
+            )
+            .unwrap();
             let (site, problems) = crate::stages::load::load(config);
             assert!(problems.is_empty(), "{problems:?}");
             (dir, site)

@@ -10,7 +10,7 @@ use crate::base::diagnostics::{did_you_mean, with_code, Code, Diagnostic, Source
 use crate::base::paths::{slugify, SourcePath, MAX_NAME_BYTES};
 use crate::base::text::{find_yaml_key, humanise, normalise_text, sanitise};
 use crate::base::yaml;
-use crate::model::site::Date;
+use crate::model::date::Date;
 
 /// Front-matter fields, in the order the docs list them.
 pub(crate) const FRONT_MATTER_FIELDS: &[&str] = &[
@@ -175,24 +175,7 @@ fn check_values(
     key_span: &dyn Fn(&str) -> Range<usize>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Option<Date>, Option<Date>) {
-    let mut check_date = |key: &str, value: &Option<String>| -> Option<Date> {
-        let v = value.as_ref()?;
-        let date = Date::parse(v.trim());
-        if date.is_none() {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "`{key}` must be a date written YYYY-MM-DD, not `{v}`"
-                ))
-                .at(file, key_span(key))
-                .help("for example `2026-03-14`"),
-            );
-        }
-        date
-    };
-    let dates = (
-        check_date("date", &fm.date),
-        check_date("updated", &fm.updated),
-    );
+    let dates = super::dates::check(&fm.date, &fm.updated, file, key_span, diagnostics);
     for tag in &fm.tags {
         if let Some(message) = tag_problem(tag) {
             diagnostics.push(
@@ -499,7 +482,7 @@ mod tests {
     #[test]
     fn bad_date() {
         let p = parse("---\ntitle: x\ndate: 2026-02-30\n---\n");
-        assert_eq!(p.diagnostics[0].position().unwrap(), "content/a.md:3:1");
+        assert_eq!(p.diagnostics[0].position().unwrap(), "content/a.md:3:7");
     }
 
     mod properties {

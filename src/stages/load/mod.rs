@@ -6,7 +6,9 @@
 //! into a second, misleading error.
 
 mod builder;
+mod dates;
 mod front_matter;
+mod git;
 mod include;
 mod paginate;
 pub(crate) mod tree;
@@ -87,6 +89,7 @@ pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
             by_source: HashMap::new(),
             by_url: HashMap::new(),
             hidden_drafts: Vec::new(),
+            git_dates: HashMap::new(),
         },
         url_owner: HashMap::new(),
         drafts: Vec::new(),
@@ -107,8 +110,53 @@ pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
         ..
     } = builder;
     let mut site = site;
+    let mut diagnostics = diagnostics;
     site.hidden_drafts = drafts;
+    diagnostics.extend(dates_from_git(&mut site));
+    diagnostics.extend(no_feed_note(&site.config));
     (site, diagnostics)
+}
+
+/// With `updated-from-git`, gives each page without `updated` the date of
+/// the last commit that touched its file. Without git: a warning.
+fn dates_from_git(site: &mut Site) -> Option<Diagnostic> {
+    if !site.config.updated_from_git {
+        return None;
+    }
+    match git::last_commits(&site.config.content_dir) {
+        Ok(dates) => {
+            for page in &mut site.pages {
+                if page.updated.is_none() {
+                    page.updated = dates.get(&page.src).copied();
+                }
+            }
+            site.git_dates = dates;
+            None
+        }
+        Err(no) => Some(
+            Diagnostic::warning_in(
+                Code::Input,
+                format!("pages keep only their own dates: {}", no.why),
+            )
+            .at(
+                &site.config.source,
+                site.config.key_span("updated-from-git"),
+            )
+            .help(no.help),
+        ),
+    }
+}
+
+/// A site with a feed but no base-url gets none, and says so once.
+fn no_feed_note(config: &Config) -> Option<Diagnostic> {
+    (config.feed && config.base_url.is_none()).then(|| {
+        Diagnostic::warning_in(
+            Code::Config,
+            "no feed.xml: the feed needs the site's address, `base-url` under `[site]`",
+        )
+        .at(&config.source, config.key_span("feed"))
+        .help("set `base-url = \"https://…\"` under `[site]`, or `feed = false` under `[build]`")
+    })
 }
 
 fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
@@ -241,6 +289,9 @@ pub(crate) fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)>
         }
     }
     let mut page = page_from(&parsed, old.kind, old.url.clone(), old.parent);
+    if page.updated.is_none() {
+        page.updated = site.git_dates.get(&page.src).copied();
+    }
     page.guides = old.guides.clone();
     page.subsections = old.subsections.clone();
     page.trees = old.trees.clone();

@@ -30,6 +30,8 @@ pub(crate) struct Base {
     pub(crate) description: Option<String>,
     /// The absolute URL, when a base-url is set.
     pub(crate) canonical: Option<String>,
+    /// The Atom feed's URL, relative to this page, when there is a feed.
+    pub(crate) feed_url: Option<String>,
     /// This page's URL, relative to the root.
     pub(crate) current_url: String,
     /// The sections above this page, home first: page summaries.
@@ -127,6 +129,8 @@ pub(crate) struct GuideView<'a> {
     pub(crate) next: Value,
     /// Summaries of the decision trees whose outcomes link to it.
     pub(crate) trees: Vec<Value>,
+    /// Where to edit its source, when book.toml has an `edit-url`.
+    pub(crate) edit_url: Option<String>,
 }
 
 /// `section` on `index.html` and `section.html`.
@@ -193,6 +197,8 @@ pub(crate) struct TreeView<'a> {
     pub(crate) map_url: String,
     /// How many step pages the tree has.
     pub(crate) step_count: usize,
+    /// Where to edit its source, when book.toml has an `edit-url`.
+    pub(crate) edit_url: Option<String>,
 }
 
 /// `step` on `tree-step.html`: one step of a tree.
@@ -369,6 +375,7 @@ mod tests {
             "title",
             "description",
             "canonical",
+            "feed_url",
             "current_url",
             "breadcrumbs",
             "search_url",

@@ -1,6 +1,6 @@
 //! The files every site gets besides its pages: static theme files, the
 //! highlighting stylesheet, content assets, redirects for aliases, the
-//! sitemap, robots.txt, `.nojekyll` and CNAME.
+//! sitemap, the feed, robots.txt, `.nojekyll` and CNAME.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -81,6 +81,15 @@ pub(super) fn generated_files(site: &Site, theme: &Theme) -> Vec<Artifact> {
             Artifact::text(OutputPath::new("sitemap.xml"), sitemap(site))
                 .from(config.located("base-url")),
         );
+        if config.feed {
+            files.push(
+                Artifact::text(
+                    OutputPath::new(super::feed::FEED_FILE),
+                    super::feed::atom(site, base),
+                )
+                .from(config.located("base-url")),
+            );
+        }
     }
     files.push(Artifact::text(OutputPath::new("robots.txt"), robots).from(book));
     files

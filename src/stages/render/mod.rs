@@ -8,6 +8,7 @@
 //! else.
 
 pub(crate) mod context;
+mod feed;
 mod files;
 pub(crate) mod map;
 mod pages;

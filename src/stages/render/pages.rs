@@ -104,6 +104,7 @@ pub(super) fn page(
                     prev: link(prev),
                     next: link(next),
                     trees: trees(&shared.linking_trees[id]),
+                    edit_url: site.config.edit_link(&page.src),
                 },
             );
             "page.html"

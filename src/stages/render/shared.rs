@@ -31,6 +31,7 @@ pub(super) struct Shared {
     description: Option<String>,
     base_url: Option<BaseUrl>,
     search: bool,
+    feed: bool,
     /// Per page: its summary, typed (to build its own page) and converted
     /// (to list it on others).
     pub(crate) typed: PerPage<PageSummary>,
@@ -157,6 +158,7 @@ impl Shared {
             description: config.description.clone(),
             base_url: config.base_url.clone(),
             search: config.search,
+            feed: config.feed,
             linking_trees: linking_trees(site),
             typed,
             summaries,
@@ -178,6 +180,9 @@ impl Shared {
             title: title.to_string(),
             description: self.description.clone(),
             canonical: self.base_url.as_ref().map(|b| b.absolute(url)),
+            // Relative, like every link, so a preview finds its own feed.
+            feed_url: (self.feed && self.base_url.is_some())
+                .then(|| format!("{root}{}", super::feed::FEED_FILE)),
             current_url: url.as_str().to_string(),
             breadcrumbs: Vec::new(),
             // Where the search box sends its query; none when search is off.

@@ -17,13 +17,14 @@ use crate::model::tree::Kind;
 use crate::stages::links::trees::Stored;
 use crate::stages::markdown::{self, inline_html, Highlighter};
 
-fn tree_view(tree: &Tree) -> TreeView<'_> {
+fn tree_view<'a>(site: &Site, tree: &'a Tree) -> TreeView<'a> {
     TreeView {
         title: &tree.title,
         description: tree.description.as_deref(),
         url: tree.url.as_str(),
         map_url: tree.map_url().as_str().to_string(),
         step_count: tree.steps.len(),
+        edit_url: site.config.edit_link(&tree.src),
     }
 }
 
@@ -88,7 +89,7 @@ pub(super) fn step(
     };
     fill_by_kind(&mut view, site, tree, step, &links);
     let mut ctx = context(&base);
-    ctx.insert("tree", &tree_view(tree));
+    ctx.insert("tree", &tree_view(site, tree));
     ctx.insert("step", &view);
     ("tree-step.html", url, ctx)
 }
@@ -134,7 +135,7 @@ pub(super) fn map(site: &Site, shared: &Shared, t: TreeId) -> Prepared {
     let mut base = shared.base("tree-map", &url.root_prefix(), &url, &title);
     base.breadcrumbs = shared.breadcrumbs(site, tree.section, true);
     let mut ctx = context(&base);
-    ctx.insert("tree", &tree_view(tree));
+    ctx.insert("tree", &tree_view(site, tree));
     ctx.insert(
         "map",
         &MapView {
