@@ -3,6 +3,7 @@
 //! folders and checks what an author or a reader would see.
 
 mod build;
+mod code_contrast;
 mod common;
 mod errors;
 mod example_site;
