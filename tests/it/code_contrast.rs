@@ -1,6 +1,7 @@
 //! Highlighted code meets WCAG AA: every colour the generated syntax
-//! stylesheet gives a token, in the light and both dark scopes, has a
-//! contrast ratio of at least 4.5 against the background it sits on.
+//! stylesheet gives a token, in each scheme (chosen on the page or by the
+//! system), has a contrast ratio of at least 4.5 against the background it
+//! sits on, and no rule reaches the other scheme.
 
 use crate::common::Site;
 
@@ -62,18 +63,33 @@ fn every_token_colour_meets_aa_contrast_in_both_schemes() {
         .filter(|(sel, _)| sel.contains(".hl-"))
         .collect();
     let schemes = [
-        ("light", None),
-        ("dark (chosen)", Some(":root[data-theme=\"dark\"]")),
-        ("dark (system)", Some(":root:not([data-theme=\"light\"])")),
+        ("light (chosen)", ":root[data-theme=\"light\"]"),
+        ("light (system)", ":root:not([data-theme=\"dark\"])"),
+        ("dark (chosen)", ":root[data-theme=\"dark\"]"),
+        ("dark (system)", ":root:not([data-theme=\"light\"])"),
     ];
+    // A rule outside every scheme's scope would reach the other scheme too,
+    // and could outweigh its rules there (a light, language-specific colour
+    // on the dark background).
+    let unscoped: Vec<&str> = rules
+        .iter()
+        .flat_map(|(sel, _)| sel.split(','))
+        .map(str::trim)
+        .filter(|sel| {
+            !schemes
+                .iter()
+                .any(|(_, scope)| sel.starts_with(&format!("{scope} ")))
+        })
+        .collect();
+    assert!(
+        unscoped.is_empty(),
+        "rules that apply in both schemes: {unscoped:?}"
+    );
     let mut low = Vec::new();
     for (scheme, scope) in schemes {
         let mine: Vec<&(&str, &str)> = rules
             .iter()
-            .filter(|(sel, _)| match scope {
-                Some(s) => sel.starts_with(s),
-                None => !sel.starts_with(":root"),
-            })
+            .filter(|(sel, _)| sel.starts_with(&format!("{scope} ")))
             .collect();
         let code_bg = mine
             .iter()
