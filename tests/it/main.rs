@@ -18,6 +18,7 @@ mod search;
 mod serve;
 mod serve_load;
 mod translations;
+mod tree_map;
 mod tree_rules;
 mod trees;
 mod trust;
