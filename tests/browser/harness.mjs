@@ -43,6 +43,21 @@ export function buildSite(settings, edit = (toml) => toml) {
   return out;
 }
 
+/** Builds the fixture site `tests/browser/fixtures/<name>`; returns its output folder. */
+export function buildFixture(name) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `mendbook-browser-${name}-`));
+  const root = path.join(REPO, "tests", "browser", "fixtures", name);
+  const args = ["build", "--root", root, "--out", out, "--quiet"];
+  const bin = process.env.MENDBOOK_BIN;
+  const run = bin
+    ? spawnSync(bin, args, { stdio: "inherit" })
+    : spawnSync("cargo", ["run", "--quiet", "--release", "--", ...args], { cwd: REPO, stdio: "inherit" });
+  if (run.status !== 0) {
+    throw new Error(`mendbook build of fixture ${name} failed (status ${run.status})`);
+  }
+  return out;
+}
+
 /**
  * Runs `queries` on the site at `base` with pagefind loaded
  * as the theme loads it: the bundle, with every other shard merged in.

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { AXE, buildSite, follow, launch, screenshotDir, searchIn, serve, watch } from "./harness.mjs";
+import { AXE, buildFixture, buildSite, follow, launch, screenshotDir, searchIn, serve, watch } from "./harness.mjs";
 
 let server;
 let browser;
@@ -396,6 +396,33 @@ describe("accessibility", () => {
       });
     });
   }
+
+  test("axe finds no violation on highlighted code in five languages, light and dark", async () => {
+    const code = await serve(buildFixture("code"));
+    try {
+      for (const colorScheme of ["light", "dark"]) {
+        const context = await browser.newContext({ colorScheme });
+        const page = await context.newPage();
+        const problems = watch(page, code.origin);
+        await page.goto(`${code.base}tracking/`);
+        const langs = await page.locator("pre[data-lang]").evaluateAll((pres) => pres.map((p) => p.dataset.lang));
+        assert.deepEqual(langs, ["yaml", "sh", "rust", "json", "python"]);
+        assert.ok((await page.locator("pre .hl-comment").count()) >= 4, "comments are highlighted");
+        await page.addScriptTag({ path: AXE });
+        const violations = await page.evaluate(async () => {
+          const r = await window.axe.run(document, {
+            runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+          });
+          return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+        });
+        await context.close();
+        assert.deepEqual(violations, [], `${colorScheme} scheme`);
+        assert.deepEqual(problems, [], "no console errors and no request off the site");
+      }
+    } finally {
+      await code.close();
+    }
+  });
 
   test("the 404 page is served for a missing page, with working links", async () => {
     await withPage({}, async (page) => {

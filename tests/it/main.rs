@@ -3,6 +3,7 @@
 //! folders and checks what an author or a reader would see.
 
 mod build;
+mod code_contrast;
 mod common;
 mod errors;
 mod example_site;
@@ -19,6 +20,7 @@ mod search;
 mod serve;
 mod serve_load;
 mod translations;
+mod tree_map;
 mod tree_rules;
 mod trees;
 mod trust;

@@ -337,7 +337,7 @@ fn a_french_site_shows_french_on_every_kind_of_page() {
             "Le parcours complet",
             "Schéma de «\u{202f}Can you recover?\u{202f}» · Guides</title>",
             ">Issue</text>",
-            ">Continuer</text>",
+            ">Continuer</tspan>",
             "<span class=\"badge-kind\">Question</span>",
             ">Commencer</a>",
         ],

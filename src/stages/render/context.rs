@@ -285,7 +285,7 @@ pub(crate) struct MapNodeView<'a> {
 /// An edge of the map's outline.
 #[derive(Serialize)]
 pub(crate) struct MapEdgeView<'a> {
-    pub(crate) labels: &'a [String],
+    pub(crate) labels: Vec<String>,
     pub(crate) to_id: &'a str,
     pub(crate) to_heading: &'a str,
 }

@@ -124,7 +124,7 @@ pub(super) fn map(site: &Site, shared: &Shared, t: TreeId) -> Prepared {
                 .iter()
                 .filter(|e| e.from == i)
                 .map(|e| MapEdgeView {
-                    labels: &e.labels,
+                    labels: e.labels.iter().map(|l| l.text()).collect(),
                     to_id: &model.nodes[e.to].id,
                     to_heading: model.nodes[e.to].heading(),
                 })
