@@ -86,6 +86,18 @@ fn one_tag_on_every_page(site: &Path, n: usize) {
     }
 }
 
+/// Every guide in one section: previous/next links once searched the
+/// whole section for each guide.
+fn one_long_section(site: &Path, n: usize) {
+    book(site);
+    for i in 0..n {
+        write(
+            &site.join(format!("content/all/g{i}.md")),
+            &format!("---\ntitle: Guide {i}\n---\n\nText {i}.\n"),
+        );
+    }
+}
+
 fn main() {
     let bin = release_binary();
     println!("mendbook: {}", bin.display());
@@ -125,6 +137,12 @@ fn main() {
             sizes: [2_500, 5_000, 10_000],
             command: "build",
             write: one_tag_on_every_page,
+        },
+        Case {
+            name: "one long section",
+            sizes: [10_000, 20_000, 40_000],
+            command: "build",
+            write: one_long_section,
         },
     ];
     println!(

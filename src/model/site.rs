@@ -127,6 +127,9 @@ pub(crate) struct Page {
     pub(crate) trees: Vec<TreeId>,
     /// A section that has no `_index.md` of its own.
     pub(crate) implicit: bool,
+    /// For guides: where they stand in their section's `guides`, so
+    /// previous/next links cost no search through a long section.
+    pub(crate) place: usize,
     /// For sections: how many guides a page of the section lists (none:
     /// all on one page).
     pub(crate) paginate_by: Option<usize>,
@@ -280,7 +283,12 @@ impl Site {
             return (None, None);
         }
         let siblings = &self.pages[parent].guides;
-        match siblings.iter().position(|&g| g == id) {
+        let place = self.pages[id].place;
+        let found = match siblings.get(place) {
+            Some(&g) if g == id => Some(place),
+            _ => siblings.iter().position(|&g| g == id),
+        };
+        match found {
             Some(i) => (
                 i.checked_sub(1).map(|j| siblings[j]),
                 siblings.get(i + 1).copied(),

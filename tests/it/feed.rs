@@ -246,9 +246,14 @@ fn guides_and_tree_pages_link_to_their_source_for_editing() {
     assert!(site
         .read("public/recover/two-words/index.html")
         .contains(&format!("href=\"{edit}content/recover/two%20words.md\"")));
-    assert!(site.read("public/flow/index.html").contains(&format!(
-        "href=\"{edit}content/flow.yaml\">Edit this page</a>"
-    )));
+    for page in ["public/flow/index.html", "public/flow/map/index.html"] {
+        assert!(
+            site.read(page).contains(&format!(
+                "href=\"{edit}content/flow.yaml\">Edit this page</a>"
+            )),
+            "{page} links the tree's source"
+        );
+    }
 
     // Without an edit-url, no link.
     site.write("book.toml", BOOK);

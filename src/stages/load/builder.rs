@@ -197,6 +197,7 @@ impl Builder {
                         subsections: Vec::new(),
                         trees: Vec::new(),
                         implicit: true,
+                        place: 0,
                         paginate_by: self.site.config.paginate_by,
                     }
                 }
@@ -357,6 +358,12 @@ impl Builder {
             p.guides = g;
             p.subsections = s;
         }
+        for section in 0..self.site.pages.len() {
+            for i in 0..self.site.pages[section].guides.len() {
+                let g = self.site.pages[section].guides[i];
+                self.site.pages[g.0].place = i;
+            }
+        }
 
         let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
         // Tags that differ only in case and spacing are one tag; tags that
@@ -464,6 +471,7 @@ pub(super) fn page_from(p: &Parsed, kind: PageKind, url: SitePath, parent: Optio
         subsections: Vec::new(),
         trees: Vec::new(),
         implicit: false,
+        place: 0,
         paginate_by: None,
     }
 }

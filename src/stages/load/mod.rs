@@ -293,6 +293,7 @@ pub(crate) fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)>
         page.updated = site.git_dates.get(&page.src).copied();
     }
     page.guides = old.guides.clone();
+    page.place = old.place;
     page.subsections = old.subsections.clone();
     page.trees = old.trees.clone();
     if old.kind != PageKind::Guide {
