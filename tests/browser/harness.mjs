@@ -32,13 +32,18 @@ export function buildSite(settings, edit = (toml) => toml) {
     assert.ok(toml.includes("\n[build]\n"), "book.toml has a [build] table");
     fs.writeFileSync(path.join(root, "book.toml"), edit(toml.replace("\n[build]\n", `\n[build]\n${settings}\n`)));
   }
+  return build(root, out, "the example site");
+}
+
+/** Builds the site at `root` into `out` with MENDBOOK_BIN (or cargo); returns `out`. */
+function build(root, out, what) {
   const args = ["build", "--root", root, "--out", out, "--quiet"];
   const bin = process.env.MENDBOOK_BIN;
   const run = bin
     ? spawnSync(bin, args, { stdio: "inherit" })
     : spawnSync("cargo", ["run", "--quiet", "--release", "--", ...args], { cwd: REPO, stdio: "inherit" });
   if (run.status !== 0) {
-    throw new Error(`mendbook build failed (status ${run.status})`);
+    throw new Error(`mendbook build of ${what} failed (status ${run.status})`);
   }
   return out;
 }
@@ -46,16 +51,7 @@ export function buildSite(settings, edit = (toml) => toml) {
 /** Builds the fixture site `tests/browser/fixtures/<name>`; returns its output folder. */
 export function buildFixture(name) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `mendbook-browser-${name}-`));
-  const root = path.join(REPO, "tests", "browser", "fixtures", name);
-  const args = ["build", "--root", root, "--out", out, "--quiet"];
-  const bin = process.env.MENDBOOK_BIN;
-  const run = bin
-    ? spawnSync(bin, args, { stdio: "inherit" })
-    : spawnSync("cargo", ["run", "--quiet", "--release", "--", ...args], { cwd: REPO, stdio: "inherit" });
-  if (run.status !== 0) {
-    throw new Error(`mendbook build of fixture ${name} failed (status ${run.status})`);
-  }
-  return out;
+  return build(path.join(REPO, "tests", "browser", "fixtures", name), out, `fixture ${name}`);
 }
 
 /**
