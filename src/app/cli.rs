@@ -303,6 +303,21 @@ impl Printer {
         })
     }
 
+    /// A finished build's or check's warnings, then, with `-v`, the time
+    /// of each stage and how much of the search index was made again.
+    fn report(&self, report: &engine::Report) {
+        self.diagnostics(&report.warnings);
+        for (stage, time) in &report.stages {
+            self.detail(format!("{stage}: {}", format_duration(*time)));
+        }
+        if let Some(search) = &report.search {
+            self.detail(format!(
+                "search index: {} of {} shards indexed, the rest unchanged",
+                search.reindexed, search.shards
+            ));
+        }
+    }
+
     fn info(&self, msg: impl AsRef<str>) {
         if self.quiet {
             return;
@@ -439,16 +454,7 @@ fn build(args: BuildArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
             as Box<dyn engine::SearchSink>
     });
     let report = engine::build(config, search)?;
-    printer.diagnostics(&report.warnings);
-    for (stage, time) in &report.stages {
-        printer.detail(format!("{stage}: {}", format_duration(*time)));
-    }
-    if let Some(search) = report.search {
-        printer.detail(format!(
-            "search index: {} of {} shards indexed, the rest unchanged",
-            search.reindexed, search.shards
-        ));
-    }
+    printer.report(&report);
     let w = &report.write;
     let shown = out_dir.strip_prefix(&cwd).unwrap_or(&out_dir);
     printer.info(format!(
@@ -472,16 +478,7 @@ fn check(args: SiteArgs, printer: &Printer) -> Result<(), Vec<Diagnostic>> {
     };
     let config = Config::load(&root, &overrides)?;
     let report = engine::check(config)?;
-    printer.diagnostics(&report.warnings);
-    for (stage, time) in &report.stages {
-        printer.detail(format!("{stage}: {}", format_duration(*time)));
-    }
-    if let Some(search) = report.search {
-        printer.detail(format!(
-            "search index: {} of {} shards indexed, the rest unchanged",
-            search.reindexed, search.shards
-        ));
-    }
+    printer.report(&report);
     let warnings = report.warnings.len();
     printer.info(format!(
         "Checked {} pages in {}: no errors{}",

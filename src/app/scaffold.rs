@@ -289,12 +289,14 @@ fn new_file(
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)));
     let mut rel = path.to_path_buf();
-    let has_ext = rel
+    // An extension the author wrote is kept (`.yml` too); else `ext` is added.
+    let written = rel
         .extension()
-        .is_some_and(|e| e == ext || (ext == "yaml" && e == "yml"));
-    let name = match has_ext {
-        true => rel.file_stem(),
-        false => rel.file_name(),
+        .filter(|e| *e == ext || (ext == "yaml" && *e == "yml"))
+        .map(|e| e.to_string_lossy().into_owned());
+    let name = match written {
+        Some(_) => rel.file_stem(),
+        None => rel.file_name(),
     }
     .unwrap_or_default()
     .to_string_lossy()
@@ -315,39 +317,17 @@ fn new_file(
             .map(|c| c.to_uppercase().chain(chars).collect())
             .unwrap_or_default()
     };
-    let file = match has_ext {
-        true => format!(
-            "{slug}.{}",
-            rel.extension().unwrap_or_default().to_string_lossy()
-        ),
-        false => format!("{slug}.{ext}"),
-    };
+    let file = format!("{slug}.{}", written.as_deref().unwrap_or(ext));
     rel.set_file_name(file);
     Ok((config.content_dir.join(&rel), title))
 }
 
 /// Today's date (UTC) as YYYY-MM-DD.
 fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    jiff::tz::Offset::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -445,11 +425,5 @@ mod tests {
             remote.to_string(),
             "base-url https://acme.github.io/guides/ (x)"
         );
-    }
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
-        assert_eq!(super::civil_from_days(20_516), (2026, 3, 4));
     }
 }

@@ -172,6 +172,7 @@ impl Engine {
             }
         }
         let labels = super::markdown_labels(loaded.theme.as_ref());
+        let highlighter = Highlighter::new();
         let mut listings = Vec::new();
         for (id, page, fm_problems) in reread {
             let name = page.file.name.clone();
@@ -181,7 +182,7 @@ impl Engine {
                 .load_problems
                 .retain(|d| d.file() != Some(name.as_path()));
             loaded.load_problems.extend(fm_problems);
-            loaded.pages[id] = links::render_page(&loaded.site, id, &Highlighter::new(), &labels);
+            loaded.pages[id] = links::render_page(&loaded.site, id, &highlighter, &labels);
             if reading_time(loaded.pages[id].rendered.words) != old_minutes {
                 listings.extend(render::dependents(&loaded.site, id));
             }

@@ -28,6 +28,7 @@ use crate::stages::links::PageMarkdown;
 use crate::stages::markdown::Highlighter;
 use crate::stages::search::Shards;
 use crate::stages::theme::Theme;
+use pages::Prepared;
 use shared::Shared;
 
 pub(crate) use shared::reading_time;
@@ -216,10 +217,10 @@ impl<'a> Renderer<'a> {
         errors.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Renders one page.
-    pub(crate) fn render(&self, job: Job) -> Result<Artifact, Diagnostic> {
+    /// One page's template, URL and context.
+    fn prepare(&self, job: Job) -> Prepared {
         let (site, shared) = (self.site, &self.shared);
-        let (template, url, ctx) = match job {
+        match job {
             Job::Page(id) => pages::page(site, self.pages, shared, id, 1),
             Job::SectionPage(id, n) => pages::page(site, self.pages, shared, id, n),
             Job::TreeStep(t, s) => trees::step(site, shared, &self.highlighter, t, s),
@@ -229,7 +230,13 @@ impl<'a> Renderer<'a> {
             Job::TagPage(i, n) => pages::tag(site, shared, i, n),
             Job::NotFound => pages::not_found(site, shared),
             Job::Search => pages::search(site, shared, self.primary, &self.merged),
-        };
+        }
+    }
+
+    /// Renders one page.
+    pub(crate) fn render(&self, job: Job) -> Result<Artifact, Diagnostic> {
+        let site = self.site;
+        let (template, url, ctx) = self.prepare(job);
         let html = self
             .theme
             .tera
@@ -247,18 +254,7 @@ impl<'a> Renderer<'a> {
     /// README's template reference to them.
     #[cfg(test)]
     pub(crate) fn prepared(&self, job: Job) -> (&'static str, tera::Context) {
-        let (site, shared) = (self.site, &self.shared);
-        let (template, _, ctx) = match job {
-            Job::Page(id) => pages::page(site, self.pages, shared, id, 1),
-            Job::SectionPage(id, n) => pages::page(site, self.pages, shared, id, n),
-            Job::TreeStep(t, s) => trees::step(site, shared, &self.highlighter, t, s),
-            Job::TreeMap(t) => trees::map(site, shared, t),
-            Job::Tags => pages::tags(site, shared),
-            Job::Tag(i) => pages::tag(site, shared, i, 1),
-            Job::TagPage(i, n) => pages::tag(site, shared, i, n),
-            Job::NotFound => pages::not_found(site, shared),
-            Job::Search => pages::search(site, shared, self.primary, &self.merged),
-        };
+        let (template, _, ctx) = self.prepare(job);
         (template, ctx)
     }
 
