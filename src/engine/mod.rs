@@ -516,3 +516,6 @@ impl Engine {
         ChangeSet::between(&mut self.published, artifacts, coverage)
     }
 }
+
+#[cfg(test)]
+mod search_input_tests;

@@ -14,6 +14,7 @@
 //! pagefind's API is async; an index drives it on a current-thread tokio
 //! runtime of its own.
 
+use std::borrow::Cow;
 use std::path::Component;
 use std::sync::Arc;
 
@@ -21,6 +22,12 @@ use crate::base::artifact::{Artifact, Content};
 use crate::base::diagnostics::{Code, Diagnostic};
 use crate::base::paths::{OutputPath, SitePath};
 use crate::model::reserved::BUNDLE_DIR;
+
+mod input;
+
+pub(crate) use input::search_input;
+#[cfg(test)]
+pub(crate) use input::trimmed;
 
 /// The most shards a site is split into.
 const MAX_SHARDS: usize = 256;
@@ -122,8 +129,20 @@ pub(crate) fn shard_key(language: &str, shards: &Shards, pages: &[Page], scripts
 pub(crate) fn index_shard(
     language: &str,
     shard: usize,
+    pages: Vec<Page>,
+    scripts: bool,
+) -> Result<Vec<Artifact>, Diagnostic> {
+    index_read(language, shard, pages, scripts, search_input)
+}
+
+/// `index_shard`, with pagefind given `read(page)` of each page: the test
+/// that trimming changes nothing compares against whole pages.
+pub(crate) fn index_read(
+    language: &str,
+    shard: usize,
     mut pages: Vec<Page>,
     scripts: bool,
+    read: fn(&str) -> Cow<'_, str>,
 ) -> Result<Vec<Artifact>, Diagnostic> {
     use pagefind::options::PagefindServiceConfig;
     pages.sort_by(|a, b| a.0.cmp(&b.0));
@@ -137,7 +156,7 @@ pub(crate) fn index_shard(
     runtime.block_on(async {
         for (url, html) in pages {
             let url = format!("/{}", url.as_str());
-            let html = String::from_utf8_lossy(&html).into_owned();
+            let html = read(&String::from_utf8_lossy(&html)).into_owned();
             index
                 .add_html_file(None, Some(url.clone()), html)
                 .await
@@ -254,6 +273,31 @@ mod tests {
             v
         };
         assert_eq!(bytes(&one), bytes(&two));
+    }
+
+    #[test]
+    fn a_trimmed_page_without_a_heading_keeps_its_title_and_language() {
+        let html = "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>S’excuser · Site</title></head><body><nav>Menu</nav><main data-pagefind-body><p>Dire pardon une fois.</p><img src=\"a.png\" alt=\"A\"></main><footer>Pied</footer></body></html>";
+        assert!(trimmed(html).is_some());
+        let pages = vec![(SitePath::page(["s"]), Arc::from(html.as_bytes()))];
+        fn whole_page(html: &str) -> Cow<'_, str> {
+            Cow::Borrowed(html)
+        }
+        let bytes = |read: fn(&str) -> Cow<'_, str>| -> Vec<(String, Vec<u8>)> {
+            let files = index_read("fr", 0, pages.clone(), false, read).unwrap();
+            let mut v: Vec<_> = files
+                .iter()
+                .map(|f| {
+                    (
+                        f.path.as_str().to_string(),
+                        f.content.bytes().unwrap().to_vec(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(bytes(whole_page), bytes(search_input));
     }
 
     #[test]
