@@ -316,12 +316,14 @@ pub(crate) fn build(
     let before = sink.search_keys().clone();
     let mut keys = SearchKeys::new();
     let mut reindexed = 0;
+    let bundles = batch.grouped(&Shards::holder);
     let mut on_shard = |shards: &Shards, shard: usize, scripts: bool, pages: Vec<Page>| {
         let key = search::shard_key(&language, shards, &pages, scripts);
         // An empty shard has no index, unless it carries the scripts.
         let empty = !scripts && pages.is_empty();
         let kept = empty
-            || before.get(&shard) == Some(&key) && batch.keep(&|path| Shards::holds(shard, path));
+            || before.get(&shard) == Some(&key)
+                && bundles.get(&shard).is_some_and(|files| batch.keep(files));
         if !kept {
             reindexed += 1;
             if let Some(search) = &search {

@@ -105,21 +105,38 @@ impl Batch {
         self.error(d);
     }
 
-    /// Keeps the files of the last build that `wanted` picks, as they are,
-    /// without their bytes: each must be recorded, and still there with its
-    /// recorded size. Returns false (keeping nothing) when one is not, so
-    /// the caller makes them again.
-    pub(crate) fn keep(&self, wanted: &dyn Fn(&str) -> bool) -> bool {
-        let kept: Vec<(&String, &Recorded)> = self
-            .entries
+    /// The files of the last build, grouped by `group` (those it gives no
+    /// group are left out): one pass, so that keeping each of many groups
+    /// does not look through every file again.
+    pub(crate) fn grouped(
+        &self,
+        group: &dyn Fn(&str) -> Option<usize>,
+    ) -> HashMap<usize, Vec<String>> {
+        let mut groups: HashMap<usize, Vec<String>> = HashMap::new();
+        for path in self.entries.keys() {
+            if let Some(g) = group(path) {
+                groups.entry(g).or_default().push(path.clone());
+            }
+        }
+        groups
+    }
+
+    /// Keeps `paths`, files of the last build, as they are, without their
+    /// bytes: each must be recorded, and still there with its recorded
+    /// size. Returns false (keeping nothing) when one is not, or when there
+    /// are none, so the caller makes them again.
+    pub(crate) fn keep(&self, paths: &[String]) -> bool {
+        let kept: Option<Vec<(&String, &Recorded)>> = paths
             .iter()
-            .filter(|(p, r)| wanted(p) && !r.legacy)
+            .map(|p| self.entries.get_key_value(p).filter(|(_, r)| !r.legacy))
             .collect();
-        let present = !kept.is_empty()
-            && kept.iter().all(|(p, r)| {
-                std::fs::symlink_metadata(OutputPath::new(p.to_string()).on_disk(&self.dir))
-                    .is_ok_and(|m| m.is_file() && m.len() == r.print.size)
-            });
+        let Some(kept) = kept.filter(|k| !k.is_empty()) else {
+            return false;
+        };
+        let present = kept.iter().all(|(p, r)| {
+            std::fs::symlink_metadata(OutputPath::new(p.to_string()).on_disk(&self.dir))
+                .is_ok_and(|m| m.is_file() && m.len() == r.print.size)
+        });
         if !present {
             return false;
         }

@@ -78,11 +78,17 @@ impl Shards {
         }
     }
 
-    /// Whether `path`, relative to the site root, is a file of shard
-    /// `shard`'s bundle. (The first shard's folder holds the others'.)
-    pub(crate) fn holds(shard: usize, path: &str) -> bool {
-        path.starts_with(&Shards::dir(shard))
-            && (shard > 0 || !path.starts_with(&format!("{BUNDLE_DIR}/shard-")))
+    /// The shard whose bundle `path` (relative to the site root) is a file
+    /// of, if any. (The first shard's folder holds the others'.)
+    pub(crate) fn holder(path: &str) -> Option<usize> {
+        let rest = path.strip_prefix(BUNDLE_DIR)?.strip_prefix('/')?;
+        let Some(rest) = rest.strip_prefix("shard-") else {
+            return Some(0);
+        };
+        let (n, _) = rest.split_once('/')?;
+        let shard: usize = n.parse().ok()?;
+        // Only the spelling `dir` writes: no sign, no leading zero.
+        (shard > 0 && n == shard.to_string()).then_some(shard)
     }
 
     /// The shard whose bundle carries pagefind's scripts, and so the one
@@ -298,6 +304,24 @@ mod tests {
             v
         };
         assert_eq!(bytes(whole_page), bytes(search_input));
+    }
+
+    #[test]
+    fn a_bundle_file_belongs_to_the_shard_whose_folder_it_is_in() {
+        for shard in [0, 1, 12] {
+            let file = format!("{}fragment/en_1.pf_fragment", Shards::dir(shard));
+            assert_eq!(Shards::holder(&file), Some(shard), "{file}");
+        }
+        for other in [
+            "guides/index.html",
+            "pagefindx/a",
+            "pagefind/shard-0/a",
+            "pagefind/shard-01/a",
+            "pagefind/shard-+1/a",
+            "pagefind/shard-x/a",
+        ] {
+            assert_eq!(Shards::holder(other), None, "{other}");
+        }
     }
 
     #[test]
