@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-pub use crate::app::cli::main;
+pub use crate::app::cli::{main, main_with};
 pub use crate::app::scaffold::{choose_base_url, init, BaseUrlChoice, InitOutcome};
 pub use crate::base::diagnostics::{Code, Diagnostic, Severity, SourceFile};
 pub use crate::base::paths::slugify;

@@ -352,6 +352,13 @@ impl Printer {
 
 /// Runs mendbook with the process's arguments.
 pub fn main() -> ExitCode {
+    main_with(|| {})
+}
+
+/// `main`, calling `long_running` before `serve` or `watch` starts: the
+/// binary tunes its allocator there for a process that remakes the site
+/// on every edit, rather than once.
+pub fn main_with(long_running: fn()) -> ExitCode {
     // Before any thread starts: pagefind reads its chunk size only from the
     // environment. A value the user set wins.
     if std::env::var_os(search::CHUNK_SIZE_VAR).is_none() {
@@ -374,6 +381,9 @@ pub fn main() -> ExitCode {
         github: (std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true"))
             .then(std::sync::OnceLock::new),
     };
+    if matches!(cli.command, Command::Serve(_) | Command::Watch(_)) {
+        long_running();
+    }
     match run(cli.command, &printer) {
         Ok(()) => ExitCode::SUCCESS,
         Err(diagnostics) => {
