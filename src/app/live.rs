@@ -2,9 +2,11 @@
 //! into the preview server's memory for `serve`, into the build folder for
 //! `watch`. What happens is reported as [`Note`]s; the CLI prints them.
 
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 use crate::app::indexer::{index_now, Background, Bundle, Indexed};
@@ -266,6 +268,20 @@ pub(crate) fn serve(
                 format!("cannot start the server: {e}"),
             )]
         })?;
+    // Ctrl-C is caught from here on, before "Serving at" is printed.
+    // `ctrl_c` sets its handler when first polled, and the server polls
+    // its shutdown future in a task of its own, which on a busy machine
+    // ran after the first pages were served: a Ctrl-C then killed the
+    // process outright. One poll now sets the handler.
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
+    let early = runtime.block_on(std::future::poll_fn(|cx| {
+        Poll::Ready(ctrl_c.as_mut().poll(cx).is_ready())
+    }));
+    let shutdown = async move {
+        if !early {
+            let _ = ctrl_c.await;
+        }
+    };
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = runtime
         .block_on(serve::bind(addr))
@@ -322,9 +338,6 @@ pub(crate) fn serve(
         })
     });
 
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
     runtime
         .block_on(serve::run(listener, live, shutdown))
         .map_err(|e| {

@@ -237,6 +237,19 @@ fn ctrl_c_exits_cleanly_and_deletes_nothing() {
 }
 
 #[test]
+fn ctrl_c_the_moment_serve_says_it_is_serving_still_exits_cleanly() {
+    let site = site();
+    for _ in 0..3 {
+        let (mut running, _) = serve(&site);
+        // SAFETY: sending SIGINT to our own child process.
+        unsafe { libc::kill(running.child.id() as i32, libc::SIGINT) };
+        let status = running.child.wait().unwrap();
+        assert!(status.success(), "{status:?}\n{}", running.output());
+    }
+    assert!(!site.exists("public"));
+}
+
+#[test]
 fn drafts_show_in_serve_unless_hidden() {
     let site = site();
     site.write(
