@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::model::config::{Config, Overrides};
-use crate::stages::search::{index_read, trimmed, Page};
+use crate::stages::search::{bundle_bytes, index_read, search_input, trimmed, whole_page, Page};
 
 #[test]
 fn the_example_sites_index_is_the_same_from_trimmed_pages_as_from_whole_ones() {
@@ -32,23 +32,11 @@ fn the_example_sites_index_is_the_same_from_trimmed_pages_as_from_whole_ones() {
             "{url:?} is given to pagefind whole"
         );
     }
-    let files = |read: fn(&str) -> Cow<'_, str>| {
-        let mut files: Vec<(String, Vec<u8>)> = index_read("en", 0, pages.clone(), true, read)
-            .expect("the index builds")
-            .into_iter()
-            .map(|f| {
-                let bytes = f.content.bytes().unwrap().to_vec();
-                (f.path.as_str().to_string(), bytes)
-            })
-            .collect();
-        files.sort();
-        files
+    let bundle = |read: fn(&str) -> Cow<'_, str>| {
+        bundle_bytes(&index_read("en", 0, pages.clone(), true, read).expect("the index builds"))
     };
-    fn whole_page(html: &str) -> Cow<'_, str> {
-        Cow::Borrowed(html)
-    }
-    let whole = files(whole_page);
-    let cut = files(crate::stages::search::search_input);
+    let whole = bundle(whole_page);
+    let cut = bundle(search_input);
     assert_eq!(
         whole.iter().map(|f| &f.0).collect::<Vec<_>>(),
         cut.iter().map(|f| &f.0).collect::<Vec<_>>()

@@ -211,6 +211,29 @@ fn bundle_file(
     })
 }
 
+/// What pagefind is given of a page when it is not trimmed: the whole
+/// page. For the tests that hold trimming to changing nothing.
+#[cfg(test)]
+pub(crate) fn whole_page(html: &str) -> Cow<'_, str> {
+    Cow::Borrowed(html)
+}
+
+/// A bundle's files as (path, bytes), sorted, for comparing two bundles.
+#[cfg(test)]
+pub(crate) fn bundle_bytes(files: &[Artifact]) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = files
+        .iter()
+        .map(|f| {
+            (
+                f.path.as_str().to_string(),
+                f.content.bytes().expect("bundle files are bytes").to_vec(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,20 +289,7 @@ mod tests {
                 .any(|n| n.ends_with(".js") || n.contains("wasm")),
             "{names:?}"
         );
-        let bytes = |files: &[Artifact]| -> Vec<(String, Vec<u8>)> {
-            let mut v: Vec<_> = files
-                .iter()
-                .map(|f| {
-                    (
-                        f.path.as_str().to_string(),
-                        f.content.bytes().unwrap().to_vec(),
-                    )
-                })
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(bytes(&one), bytes(&two));
+        assert_eq!(bundle_bytes(&one), bundle_bytes(&two));
     }
 
     #[test]
@@ -287,24 +297,10 @@ mod tests {
         let html = "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>S’excuser · Site</title></head><body><nav>Menu</nav><main data-pagefind-body><p>Dire pardon une fois.</p><img src=\"a.png\" alt=\"A\"></main><footer>Pied</footer></body></html>";
         assert!(trimmed(html).is_some());
         let pages = vec![(SitePath::page(["s"]), Arc::from(html.as_bytes()))];
-        fn whole_page(html: &str) -> Cow<'_, str> {
-            Cow::Borrowed(html)
-        }
-        let bytes = |read: fn(&str) -> Cow<'_, str>| -> Vec<(String, Vec<u8>)> {
-            let files = index_read("fr", 0, pages.clone(), false, read).unwrap();
-            let mut v: Vec<_> = files
-                .iter()
-                .map(|f| {
-                    (
-                        f.path.as_str().to_string(),
-                        f.content.bytes().unwrap().to_vec(),
-                    )
-                })
-                .collect();
-            v.sort();
-            v
+        let bundle = |read: fn(&str) -> Cow<'_, str>| {
+            bundle_bytes(&index_read("fr", 0, pages.clone(), false, read).unwrap())
         };
-        assert_eq!(bytes(whole_page), bytes(search_input));
+        assert_eq!(bundle(whole_page), bundle(search_input));
     }
 
     #[test]
