@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::base::artifact::{Artifact, ChangeSet, Content, Coverage, Fingerprint};
 use crate::base::diagnostics::Diagnostic;
-use crate::base::paths::{OutputPath, SitePath};
+use crate::base::paths::OutputPath;
 use crate::model::config::{Config, Overrides, CONFIG_FILE};
 use crate::model::site::{PageId, PerPage, Site};
 use crate::model::tree::unfold::Step;
@@ -422,10 +422,9 @@ pub(crate) struct Engine {
     overrides: Overrides,
     loaded: Option<Loaded>,
     published: HashMap<OutputPath, Fingerprint>,
-    /// The pages search covers, as last published: output path -> URL.
-    searched: BTreeMap<OutputPath, SitePath>,
-    /// Their bytes, for the next index.
-    searched_html: HashMap<OutputPath, std::sync::Arc<[u8]>>,
+    /// The pages search covers, as last published, by output path: each
+    /// page's URL and bytes, for the next index.
+    searched: BTreeMap<OutputPath, Page>,
     /// Per search shard, the key of the pages last handed to the index.
     indexed: SearchKeys,
 }
@@ -439,7 +438,6 @@ impl Engine {
             loaded: None,
             published: HashMap::new(),
             searched: BTreeMap::new(),
-            searched_html: HashMap::new(),
             indexed: SearchKeys::new(),
         }
     }
@@ -480,11 +478,9 @@ impl Engine {
         let split = Shards::for_pages(self.searched.len(), config.search_shard_size);
         let mut shards: BTreeMap<usize, Vec<Page>> =
             (0..split.count()).map(|s| (s, Vec::new())).collect();
-        for (path, url) in &self.searched {
-            if let (Some(html), Some(pages)) =
-                (self.searched_html.get(path), shards.get_mut(&split.of(url)))
-            {
-                pages.push((url.clone(), html.clone()));
+        for page in self.searched.values() {
+            if let Some(pages) = shards.get_mut(&split.of(&page.0)) {
+                pages.push(page.clone());
             }
         }
         let sizes: Vec<usize> = shards.values().map(Vec::len).collect();
@@ -507,12 +503,11 @@ impl Engine {
     fn publish(&mut self, artifacts: Vec<Artifact>, coverage: Coverage) -> ChangeSet {
         if coverage == Coverage::Whole {
             self.searched.clear();
-            self.searched_html.clear();
         }
         for a in &artifacts {
             if let (Some(url), Content::Bytes(bytes)) = (&a.search, &a.content) {
-                self.searched.insert(a.path.clone(), url.clone());
-                self.searched_html.insert(a.path.clone(), bytes.clone());
+                self.searched
+                    .insert(a.path.clone(), (url.clone(), bytes.clone()));
             }
         }
         ChangeSet::between(&mut self.published, artifacts, coverage)
