@@ -123,19 +123,19 @@ fn main() {
             .unwrap_or(if n >= 100_000 { 1 } else { 3 });
         let (mut ours, mut plain_runs, mut theirs, mut with_index) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let build = |label: &str, site: &std::path::Path, out: &str| {
+            let m = timed(
+                label,
+                Command::new(&mendbook)
+                    .args(["build", "-q", "--out"])
+                    .arg(dir.path().join(out))
+                    .current_dir(site),
+            );
+            (secs(m.wall), m.max_rss_kib as f64 / 1024.0)
+        };
         for run in 1..=runs {
             // A clean build each time, into a folder never used before:
             // deleting the last output would leave the file system busy.
-            let build = |label: &str, site: &std::path::Path, out: &str| {
-                let m = timed(
-                    label,
-                    Command::new(&mendbook)
-                        .args(["build", "-q", "--out"])
-                        .arg(dir.path().join(out))
-                        .current_dir(site),
-                );
-                (secs(m.wall), m.max_rss_kib as f64 / 1024.0)
-            };
             ours.push(build(
                 &format!("mendbook run {run}"),
                 &dir.path().join("ours"),
@@ -174,16 +174,13 @@ fn main() {
         // As many runs as the cold builds had, for a median as steady.
         let again: Vec<f64> = (1..=runs)
             .map(|run| {
-                secs(
-                    timed(
-                        &format!("no-change run {run}"),
-                        Command::new(&mendbook)
-                            .args(["build", "-q", "--out"])
-                            .arg(dir.path().join(format!("out-mendbook-{runs}")))
-                            .current_dir(dir.path().join("ours")),
-                    )
-                    .wall,
+                let out = format!("out-mendbook-{runs}");
+                build(
+                    &format!("no-change run {run}"),
+                    &dir.path().join("ours"),
+                    &out,
                 )
+                .0
             })
             .collect();
         let med = |v: &[(f64, f64)]| {
