@@ -146,6 +146,12 @@ impl Config {
             .map(Path::to_path_buf)
     }
 
+    /// Whether the build writes feed.xml: asked for, and with the site's
+    /// address to give its entries absolute URLs.
+    pub(crate) fn writes_feed(&self) -> bool {
+        self.feed && self.base_url.is_some()
+    }
+
     /// Reads and checks `root/book.toml`. All problems are returned at once.
     pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
         Config::load_inner(root, overrides).map_err(|e| with_code(e, Code::Config))

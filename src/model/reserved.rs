@@ -12,11 +12,14 @@ pub(crate) const BUNDLE_DIR: &str = "pagefind";
 /// Where `serve` answers its live-reload requests.
 pub(crate) const LIVE_DIR: &str = "__mendbook";
 
+/// Where the Atom feed is.
+pub(crate) const FEED_FILE: &str = "feed.xml";
+
 /// Files generated for every site, whose URLs content must not take.
 pub(crate) const GENERATED_FILES: &[&str] = &[
     "404.html",
     "sitemap.xml",
-    "feed.xml",
+    FEED_FILE,
     "robots.txt",
     ".nojekyll",
     "CNAME",

@@ -6,10 +6,8 @@ use crate::base::paths::SitePath;
 use crate::base::text::html_escape;
 use crate::model::config::BaseUrl;
 use crate::model::date::Date;
+use crate::model::reserved::FEED_FILE;
 use crate::model::site::{Page, PageKind, Site};
-
-/// Where the feed is.
-pub(crate) const FEED_FILE: &str = "feed.xml";
 
 /// How many guides the feed lists.
 pub(crate) const FEED_ENTRIES: usize = 50;

@@ -11,7 +11,7 @@ use crate::base::paths::{percent_encode_path, OutputPath, SitePath};
 use crate::base::text::html_escape;
 use crate::model::config::Config;
 use crate::model::listing::page_url;
-use crate::model::reserved::ASSET_DIR;
+use crate::model::reserved::{ASSET_DIR, FEED_FILE};
 use crate::model::site::Site;
 use crate::stages::markdown::Highlighter;
 use crate::stages::theme::Theme;
@@ -81,13 +81,10 @@ pub(super) fn generated_files(site: &Site, theme: &Theme) -> Vec<Artifact> {
             Artifact::text(OutputPath::new("sitemap.xml"), sitemap(site))
                 .from(config.located("base-url")),
         );
-        if config.feed {
+        if config.writes_feed() {
             files.push(
-                Artifact::text(
-                    OutputPath::new(super::feed::FEED_FILE),
-                    super::feed::atom(site, base),
-                )
-                .from(config.located("base-url")),
+                Artifact::text(OutputPath::new(FEED_FILE), super::feed::atom(site, base))
+                    .from(config.located("base-url")),
             );
         }
     }

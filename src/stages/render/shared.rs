@@ -7,7 +7,7 @@ use tera::{Context, Value};
 use super::context::{Base, ConfigView, PageSummary, SiteView, TagRef, TagSummary, TreeSummary};
 use crate::base::paths::SitePath;
 use crate::model::config::BaseUrl;
-use crate::model::reserved::ASSET_DIR;
+use crate::model::reserved::{ASSET_DIR, FEED_FILE};
 use crate::model::site::{Page, PageId, PageKind, PerPage, Site, Tag, Target, Tree, TreeId};
 use crate::model::tree::Kind;
 use crate::stages::links::PageMarkdown;
@@ -31,6 +31,7 @@ pub(super) struct Shared {
     description: Option<String>,
     base_url: Option<BaseUrl>,
     search: bool,
+    /// Whether the build writes feed.xml, for pages to link it.
     feed: bool,
     /// Per page: its summary, typed (to build its own page) and converted
     /// (to list it on others).
@@ -158,7 +159,7 @@ impl Shared {
             description: config.description.clone(),
             base_url: config.base_url.clone(),
             search: config.search,
-            feed: config.feed,
+            feed: config.writes_feed(),
             linking_trees: linking_trees(site),
             typed,
             summaries,
@@ -181,8 +182,7 @@ impl Shared {
             description: self.description.clone(),
             canonical: self.base_url.as_ref().map(|b| b.absolute(url)),
             // Relative, like every link, so a preview finds its own feed.
-            feed_url: (self.feed && self.base_url.is_some())
-                .then(|| format!("{root}{}", super::feed::FEED_FILE)),
+            feed_url: self.feed.then(|| format!("{root}{FEED_FILE}")),
             current_url: url.as_str().to_string(),
             breadcrumbs: Vec::new(),
             // Where the search box sends its query; none when search is off.
