@@ -146,6 +146,11 @@ impl Page {
 }
 
 impl Page {
+    /// When the page last changed: `updated`, else `date`.
+    pub(crate) fn changed(&self) -> Option<Date> {
+        self.updated.or(self.date)
+    }
+
     /// The markdown body, with any includes pasted in.
     pub(crate) fn body(&self) -> &str {
         match &self.included.text {

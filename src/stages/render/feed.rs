@@ -5,17 +5,11 @@
 use crate::base::paths::SitePath;
 use crate::base::text::html_escape;
 use crate::model::config::BaseUrl;
-use crate::model::date::Date;
 use crate::model::reserved::FEED_FILE;
 use crate::model::site::{Page, PageKind, Site};
 
 /// How many guides the feed lists.
 pub(crate) const FEED_ENTRIES: usize = 50;
-
-/// When a guide last changed: `updated`, else `date`.
-fn changed(page: &Page) -> Option<Date> {
-    page.updated.or(page.date)
-}
 
 /// The guides the feed lists: dated, not drafts, newest first (by when they
 /// changed, then when they were written), at most [`FEED_ENTRIES`].
@@ -23,11 +17,11 @@ fn entries(site: &Site) -> Vec<&Page> {
     let mut guides: Vec<&Page> = site
         .pages
         .iter()
-        .filter(|p| p.kind == PageKind::Guide && !p.draft && changed(p).is_some())
+        .filter(|p| p.kind == PageKind::Guide && !p.draft && p.changed().is_some())
         .collect();
     guides.sort_by(|a, b| {
-        changed(b)
-            .cmp(&changed(a))
+        b.changed()
+            .cmp(&a.changed())
             .then_with(|| b.date.cmp(&a.date))
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| a.url.cmp(&b.url))
@@ -44,7 +38,7 @@ pub(crate) fn atom(site: &Site, base: &BaseUrl) -> String {
     // same site always gives the same file.
     let updated = entries
         .first()
-        .and_then(|p| changed(p))
+        .and_then(|p| p.changed())
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
     let home = base.absolute(&SitePath::root());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -100,7 +94,7 @@ fn entry(out: &mut String, page: &Page, base: &BaseUrl) {
     out.push_str(&format!(
         "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n"
     ));
-    if let Some(updated) = changed(page) {
+    if let Some(updated) = page.changed() {
         out.push_str(&format!("    <updated>{}</updated>\n", updated.rfc3339()));
     }
     if let Some(date) = page.date {

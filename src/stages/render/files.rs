@@ -131,7 +131,7 @@ fn sitemap(site: &Site) -> String {
         out.push_str("</url>\n");
     };
     for page in &site.pages {
-        entry(&page.url, page.updated.or(page.date).map(|d| d.iso()));
+        entry(&page.url, page.changed().map(|d| d.iso()));
         for n in 2..=page.listing().pages() {
             entry(&page_url(&page.url, n), None);
         }

@@ -272,17 +272,18 @@ fn draw_label(s: &mut String, r: &Rect, lines: &[LabelLine]) {
     s.push_str("</text></g>");
 }
 
-/// Draws the tree. `href(node)` gives the link for a node (the first step
-/// page that reaches it), relative to the page the SVG sits on.
+/// Draws the tree with its `edges` (from [`edges`]). `href(node)` gives
+/// the link for a node (the first step page that reaches it), relative to
+/// the page the SVG sits on.
 pub(crate) fn svg(
     tree: &Tree,
+    edges: &[Edge],
     tr: &Translations,
     href: &dyn Fn(NodeIdx) -> Option<String>,
 ) -> String {
     let Some(start) = tree.start_index() else {
         return String::new();
     };
-    let edges = edges(tree, tr);
     let lines: Vec<Vec<String>> = tree
         .nodes
         .iter()

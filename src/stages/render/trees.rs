@@ -109,8 +109,8 @@ pub(super) fn map(site: &Site, shared: &Shared, t: TreeId) -> Prepared {
     let href = |n: usize| {
         first_step[n].map(|s| percent_encode_path(&url.relative_to(&tree.step_url(&tree.steps[s]))))
     };
-    let svg = super::map::svg(model, &shared.tr, &href);
     let edges = super::map::edges(model, &shared.tr);
+    let svg = super::map::svg(model, &edges, &shared.tr, &href);
     let nodes = model
         .nodes
         .iter()
