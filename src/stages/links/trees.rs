@@ -26,6 +26,9 @@ pub(crate) struct Checked {
 /// hints, bodies and steps. A problem inside a YAML text is reported at
 /// the node it belongs to.
 pub(crate) fn check(site: &Site) -> Vec<Checked> {
+    // Texts are rendered only to find what is too deep: any language will
+    // do, so English, parsed once for every tree.
+    let labels = crate::stages::translations::Translations::english().markdown_labels();
     site.trees
         .par_iter()
         .map(|tree| {
@@ -38,8 +41,6 @@ pub(crate) fn check(site: &Site) -> Vec<Checked> {
                 return checked;
             };
             let highlighter = Highlighter::new();
-            // Rendered only to find what is too deep: any language will do.
-            let labels = crate::stages::translations::Translations::english().markdown_labels();
             let guides = PageLinks::new(site, &tree.src, &tree.url, None, &tree.file, 0);
             for node in &model.nodes {
                 let texts = node.hint.iter().chain(&node.body);
