@@ -151,11 +151,15 @@ impl SearchSink for Indexer {
     }
 
     fn finish(self: Box<Self>) -> Result<Vec<Artifact>, Diagnostic> {
-        if let Some(d) = self.failed.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+        let failed = std::mem::take(&mut *self.failed.lock().unwrap_or_else(|e| e.into_inner()));
+        // Waits for every worker even after a failure, so none is left
+        // running; the first failure is the one reported.
+        let results = self.results();
+        if let Some(d) = failed.into_iter().next() {
             return Err(d);
         }
         let mut files = Vec::new();
-        for (_, result) in self.results() {
+        for (_, result) in results {
             files.extend(result?);
         }
         Ok(files)

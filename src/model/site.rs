@@ -279,6 +279,17 @@ pub(crate) struct Site {
 impl Site {
     pub(crate) const HOME: PageId = PageId(0);
 
+    /// Where guide `id` stands among its section's guides: its recorded
+    /// place, checked (a search only if that is stale).
+    pub(crate) fn guide_index(&self, id: PageId) -> Option<usize> {
+        let siblings = &self.pages[self.pages[id].parent?].guides;
+        let place = self.pages[id].place;
+        match siblings.get(place) {
+            Some(&g) if g == id => Some(place),
+            _ => siblings.iter().position(|&g| g == id),
+        }
+    }
+
     /// Guides of a section in order, for previous/next links.
     pub(crate) fn neighbours(&self, id: PageId) -> (Option<PageId>, Option<PageId>) {
         let Some(parent) = self.pages[id].parent else {
@@ -288,12 +299,7 @@ impl Site {
             return (None, None);
         }
         let siblings = &self.pages[parent].guides;
-        let place = self.pages[id].place;
-        let found = match siblings.get(place) {
-            Some(&g) if g == id => Some(place),
-            _ => siblings.iter().position(|&g| g == id),
-        };
-        match found {
+        match self.guide_index(id) {
             Some(i) => (
                 i.checked_sub(1).map(|j| siblings[j]),
                 siblings.get(i + 1).copied(),

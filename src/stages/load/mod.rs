@@ -46,25 +46,17 @@ pub(super) struct Found {
 /// complete as the input allows) and every problem found.
 pub(crate) fn load(config: Config) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let found = walk(&config, &mut diagnostics);
+    let bounds = Bounds::new(&config.root, &config.build_dir);
+    let found = walk(&config, &bounds, &mut diagnostics);
     diagnostics = with_code(diagnostics, Code::Input);
 
     let shown = |src: &SourcePath| config.shown(src);
-    let bounds = Bounds::new(&config.root, &config.build_dir);
     let parsed: Vec<Result<Parsed, Diagnostic>> = found
         .par_iter()
         .filter(|f| matches!(f.kind, SourceKind::Markdown))
         .map(|f| {
             let file = read_text(&f.disk, &shown(&f.src))?;
-            let mut parsed = parse_markdown_source(f.src.clone(), file);
-            parsed.included = include::expand(
-                &config,
-                &bounds,
-                &parsed.src,
-                &parsed.file,
-                parsed.body_start,
-            );
-            Ok(parsed)
+            Ok(parse_page(&config, &bounds, f.src.clone(), file))
         })
         .collect();
 
@@ -159,7 +151,7 @@ fn no_feed_note(config: &Config) -> Option<Diagnostic> {
     })
 }
 
-fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
+fn walk(config: &Config, bounds: &Bounds, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
     let root = &config.content_dir;
     if !root.is_dir() {
         diagnostics.push(
@@ -171,7 +163,6 @@ fn walk(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
         );
         return Vec::new();
     }
-    let bounds = Bounds::new(&config.root, &config.build_dir);
     if let Err(d) = bounds.check_folder(root) {
         diagnostics.push(d);
         return Vec::new();
@@ -259,6 +250,19 @@ pub(crate) fn is_private_name(name: &str) -> bool {
 /// live preview. Returns the new page and its front-matter problems, or
 /// `None` when the change moves the page (a new slug), so the whole site must
 /// be loaded again.
+/// A page's source parsed, with its includes pasted in: how `load` and
+/// `reread` read every page.
+fn parse_page(
+    config: &Config,
+    bounds: &Bounds,
+    src: SourcePath,
+    file: crate::base::diagnostics::SourceFile,
+) -> Parsed {
+    let mut parsed = parse_markdown_source(src, file);
+    parsed.included = include::expand(config, bounds, &parsed.src, &parsed.file, parsed.body_start);
+    parsed
+}
+
 pub(crate) fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)> {
     let old = &site.pages[id];
     if old.implicit {
@@ -270,15 +274,8 @@ pub(crate) fn reread(site: &Site, id: PageId) -> Option<(Page, Vec<Diagnostic>)>
         Ok(f) => f,
         Err(d) => return Some((old.clone(), vec![d])),
     };
-    let mut parsed = parse_markdown_source(old.src.clone(), file);
     let bounds = Bounds::new(&site.config.root, &site.config.build_dir);
-    parsed.included = include::expand(
-        &site.config,
-        &bounds,
-        &parsed.src,
-        &parsed.file,
-        parsed.body_start,
-    );
+    let parsed = parse_page(&site.config, &bounds, old.src.clone(), file);
     if old.kind == PageKind::Guide {
         let section = old
             .parent

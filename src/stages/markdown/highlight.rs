@@ -16,6 +16,10 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 /// process (it takes tens of milliseconds) and only when a page has code.
 static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
 
+/// The highlighting stylesheet: made from built-in themes, so the same for
+/// every build; made once per process (`serve` asks on every full rebuild).
+static STYLESHEET: OnceLock<String> = OnceLock::new();
+
 /// Build-time syntax highlighting into CSS classes.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct Highlighter;
@@ -73,6 +77,10 @@ impl Highlighter {
     /// The highlighting stylesheet: a light theme, and a dark one for readers
     /// whose system prefers it (or who picked it on the page).
     pub(crate) fn stylesheet() -> String {
+        STYLESHEET.get_or_init(Self::make_stylesheet).clone()
+    }
+
+    fn make_stylesheet() -> String {
         let mut themes = syntect::highlighting::ThemeSet::load_defaults().themes;
         let mut css = |name: &str| {
             let theme = themes.get_mut(name).expect("a theme syntect ships");

@@ -315,7 +315,7 @@ pub(crate) fn dependents(site: &Site, id: PageId) -> Vec<Job> {
     let page = &site.pages[id];
     if let Some(parent) = page.parent {
         let section = &site.pages[parent];
-        let i = section.guides.iter().position(|g| *g == id).unwrap_or(0);
+        let i = site.guide_index(id).unwrap_or(0);
         let n = section.listing().page_of(i);
         jobs.push(match n {
             1 => Job::Page(parent),
