@@ -70,6 +70,12 @@ struct Fences {
     body_start: usize,
 }
 
+/// Where the body starts after any front matter: 0 when there is none, or
+/// when it is never closed.
+pub(super) fn body_start(file: &SourceFile) -> usize {
+    fences(file, &mut Vec::new()).map_or(0, |f| f.body_start)
+}
+
 /// Finds the `---` lines around the front matter. An opening fence that is
 /// never closed is a problem; the whole file then counts as front matter.
 fn fences(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Result<Fences, ()> {

@@ -186,7 +186,7 @@ impl Expander<'_> {
         }
         self.stack
             .push((target.clone(), Some((file.clone(), d.path.clone()))));
-        let start = front_matter_end(&pasted.text);
+        let start = front_matter_end(&pasted);
         self.paste(&target, &pasted, start);
         self.stack.pop();
         // The line after the include starts a line of its own.
@@ -359,19 +359,10 @@ fn parse_line(line: &str) -> Option<Result<Range<usize>, ()>> {
 }
 
 /// Where the text after an included file's front matter starts: a
-/// snippet's own `---` block is not pasted.
-fn front_matter_end(text: &str) -> usize {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return 0;
-    };
-    let mut offset = 4;
-    for line in rest.split_inclusive('\n') {
-        offset += line.len();
-        if line.trim_end() == "---" {
-            return offset;
-        }
-    }
-    0
+/// snippet's own `---` block is not pasted. Its fences are found as a
+/// page's are; one never closed is pasted as text.
+fn front_matter_end(file: &SourceFile) -> usize {
+    super::front_matter::body_start(file)
 }
 
 #[cfg(test)]
@@ -395,8 +386,10 @@ mod tests {
 
     #[test]
     fn front_matter_is_skipped() {
-        assert_eq!(front_matter_end("---\ntitle: x\n---\nBody"), 17);
-        assert_eq!(front_matter_end("Body\n---\n"), 0);
-        assert_eq!(front_matter_end("---\nnever closed\n"), 0);
+        let end = |text: &str| front_matter_end(&SourceFile::new("s.md", text));
+        assert_eq!(end("---\ntitle: x\n---\nBody"), 17);
+        assert_eq!(end("--- \r\ntitle: x\r\n---\r\nBody"), 21);
+        assert_eq!(end("Body\n---\n"), 0);
+        assert_eq!(end("---\nnever closed\n"), 0);
     }
 }
